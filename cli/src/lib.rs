@@ -1,0 +1,73 @@
+//! pony's management commands, like Django's `manage.py`.
+//!
+//! A project's `main` hands its [`Project`] over, and every command works through the project's
+//! own binary (`cargo run -- migrate`, or `cargo manage migrate` with the alias that
+//! `startproject` writes):
+//!
+//! ```no_run
+//! fn project() -> pony::Project {
+//!     pony::Project::new(pony::base_dir!())
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     pony_cli::execute_from_command_line(project())
+//! }
+//! ```
+
+mod addrport;
+mod autoreload;
+mod commands;
+mod listener;
+pub mod scaffold;
+mod style;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use pony::Project;
+
+pub use commands::CommandError;
+
+/// The commands a project's binary understands.
+#[derive(Debug, Parser)]
+#[command(
+    name = "manage",
+    about = "Management commands for this pony project.",
+    after_help = "Run `manage help <command>` for help on a specific command.",
+    disable_version_flag = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Starts a lightweight web server for development, reloading on changes.
+    Runserver(commands::runserver::Args),
+    /// Serves the project in production: no reloading, DEBUG off unless the environment says
+    /// otherwise, graceful shutdown on SIGTERM.
+    Serve(commands::serve::Args),
+    /// Checks the entire project for potential problems.
+    Check(commands::check::Args),
+    /// Lists every URL pattern with its view and name.
+    Showurls,
+    /// Collects static files from the project and its apps into STATIC_ROOT.
+    Collectstatic(commands::collectstatic::Args),
+    /// Creates an app's directory structure in this project and registers it.
+    Startapp(commands::startapp::Args),
+}
+
+/// Runs the command named on the command line against `project`; the process's exit code.
+pub fn execute_from_command_line(project: Project) -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Runserver(args) => commands::runserver::run(project, args),
+        Command::Serve(args) => commands::serve::run(project, args),
+        Command::Check(args) => commands::check::run(project, args),
+        Command::Showurls => commands::showurls::run(project),
+        Command::Collectstatic(args) => commands::collectstatic::run(project, args),
+        Command::Startapp(args) => commands::startapp::run(project.base_dir(), args),
+    };
+    commands::finish(result)
+}

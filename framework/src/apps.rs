@@ -1,0 +1,77 @@
+//! Apps: the units a project is made of, like Django's `AppConfig`.
+//!
+//! ```
+//! use pony::prelude::*;
+//!
+//! async fn index() -> &'static str { "Hello from polls" }
+//!
+//! /// polls/mod.rs — Django's `PollsConfig`.
+//! pub struct PollsConfig;
+//!
+//! impl App for PollsConfig {
+//!     fn label(&self) -> &'static str { "polls" }
+//!     fn urls(&self) -> Urls { Urls::app("polls").path("", index, "index") }
+//! }
+//!
+//! assert_eq!(PollsConfig.url_prefix().as_deref(), Some("polls/"));
+//! ```
+//!
+//! An app's URLs are mounted at [`App::url_prefix`] (`<label>/` unless overridden), so adding an
+//! app to `installed_apps!` is all it takes to serve it. Its templates live in
+//! `src/<label>/templates/` and its static files in `src/<label>/static/`.
+
+use std::path::PathBuf;
+
+use crate::http::Request;
+use crate::templates::Context;
+use crate::urls::Urls;
+
+/// An installed app (Django's `AppConfig`).
+pub trait App: Send + Sync + 'static {
+    /// The app's label (`"articles"`): its URL namespace, template folder and table prefix.
+    fn label(&self) -> &'static str;
+
+    /// A human-readable name (`"Articles"`), shown by the admin.
+    fn verbose_name(&self) -> String {
+        let label = self.label().replace('_', " ");
+        let mut chars = label.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+
+    /// The app's URL patterns (its `urls.py`), usually `Urls::app(label)`.
+    fn urls(&self) -> Urls {
+        Urls::new()
+    }
+
+    /// Where the app's URLs are mounted (`Some("articles/")`); `None` leaves mounting to the
+    /// project's root URLs (`Urls::include`).
+    fn url_prefix(&self) -> Option<String> {
+        Some(format!("{}/", self.label()))
+    }
+
+    /// The app's directory, relative to the project's base directory (`src/<label>`).
+    fn dir(&self) -> PathBuf {
+        PathBuf::from("src").join(self.label())
+    }
+
+    /// Templates compiled into the app's crate as `(name, source)`, for apps shipped in a
+    /// library (pony's own auth and admin); searched after every directory.
+    fn embedded_templates(&self) -> Vec<(&'static str, &'static str)> {
+        Vec::new()
+    }
+
+    /// Adds variables to every rendered page's context (Django's context processors), e.g.
+    /// `user` or `messages`.
+    fn template_context(&self, request: &Request, context: &mut Context) {
+        let _ = (request, context);
+    }
+}
+
+impl std::fmt::Debug for dyn App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "App({})", self.label())
+    }
+}

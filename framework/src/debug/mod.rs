@@ -1,0 +1,232 @@
+//! Error pages: Django's technical 404 and 500 pages in DEBUG, plain pages (or the project's
+//! `404.html`, `500.html`, `403.html`, `400.html`) otherwise.
+//!
+//! The technical pages show what a Django user would reach for an embedded shell to see: the
+//! error and its causes, where a panic happened, the request (method, path, headers, cookies,
+//! GET and POST), `request.user` and the session once those apps are installed, and every
+//! setting with secrets masked.
+
+use std::sync::OnceLock;
+
+use axum::extract::Request;
+use axum::http::{HeaderMap, Method, Uri, header};
+use axum::response::Html;
+use minijinja::{Environment, context};
+
+use crate::conf::{MASK, is_hidden_setting};
+use crate::error::{Error, PanicReport};
+use crate::http::DebugData;
+use crate::project::SiteState;
+
+/// The head of a request, kept before the handler consumes it.
+#[derive(Debug)]
+pub(crate) struct RequestHead {
+    pub(crate) method: Method,
+    pub(crate) uri: Uri,
+    pub(crate) headers: HeaderMap,
+}
+
+impl RequestHead {
+    pub(crate) fn capture(request: &Request) -> Self {
+        RequestHead {
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+            headers: request.headers().clone(),
+        }
+    }
+
+    fn url(&self) -> String {
+        let host = self
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        format!(
+            "http://{host}{}",
+            self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")
+        )
+    }
+
+    /// Request headers, with secret-looking ones (cookies, authorization) masked.
+    fn meta(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name == header::AUTHORIZATION || is_hidden_setting(name.as_str()) {
+                    MASK.to_owned()
+                } else {
+                    String::from_utf8_lossy(value.as_bytes()).into_owned()
+                };
+                (name.as_str().to_owned(), shown)
+            })
+            .collect()
+    }
+
+    fn cookies(&self) -> Vec<(String, String)> {
+        self.headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                let shown = if is_hidden_setting(name) || name == "sessionid" {
+                    MASK.to_owned()
+                } else {
+                    value.to_owned()
+                };
+                Some((name.to_owned(), shown))
+            })
+            .collect()
+    }
+
+    fn query(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect()
+    }
+}
+
+/// The page for `error`, as the settings want it.
+pub(crate) fn error_page(
+    site: &SiteState,
+    head: &RequestHead,
+    data: &DebugData,
+    error: &Error,
+) -> Html<String> {
+    let rendered = if site.settings.debug {
+        technical_page(site, head, data, error)
+    } else {
+        project_page(site, head, error)
+    };
+    Html(rendered.unwrap_or_else(|_| plain_page(error)))
+}
+
+fn technical_page(
+    site: &SiteState,
+    head: &RequestHead,
+    data: &DebugData,
+    error: &Error,
+) -> Result<String, Error> {
+    let env = debug_environment();
+    let view = data.view.as_deref();
+    if let Error::Http404(reason) = error {
+        // The router's fallback has no view: list what was tried, as Django does.
+        let patterns: Vec<_> = match view {
+            None => site
+                .resolver
+                .patterns()
+                .iter()
+                .map(|p| context! { pattern => p.route.clone(), name => p.name.clone() })
+                .collect(),
+            Some(_) => Vec::new(),
+        };
+        let reason = reason
+            .clone()
+            .or_else(|| view.map(|_| "Not Found".to_owned()));
+        return Ok(env.get_template("technical_404.html")?.render(context! {
+            css => DEBUG_CSS,
+            method => head.method.as_str(),
+            url => head.url(),
+            path => head.uri.path(),
+            urlconf => site.settings.base_dir.join("src/urls.rs").display().to_string(),
+            patterns,
+            reason,
+            raised_by => view,
+            pony_version => env!("CARGO_PKG_VERSION"),
+        })?);
+    }
+    let (location, backtrace) = match error {
+        Error::Panic(PanicReport {
+            location,
+            backtrace,
+            ..
+        }) => (location.clone(), backtrace.clone()),
+        _ => (None, None),
+    };
+    Ok(env.get_template("technical_500.html")?.render(context! {
+        css => DEBUG_CSS,
+        status => error.status().as_u16(),
+        exception_type => error.kind_name(),
+        exception_value => error.to_string(),
+        exception_location => location,
+        raised_during => view,
+        error_chain => error.chain(),
+        backtrace,
+        method => head.method.as_str(),
+        url => head.url(),
+        path => head.uri.path(),
+        pony_version => env!("CARGO_PKG_VERSION"),
+        server_time => chrono::Local::now().format("%a, %d %b %Y %H:%M:%S %z").to_string(),
+        user => data.user.clone(),
+        get => head.query(),
+        post => data.post.clone(),
+        cookies => head.cookies(),
+        session => data.session.clone(),
+        meta => head.meta(),
+        settings_file => site.settings.settings_file.display().to_string(),
+        settings => site.settings.display_pairs(),
+    })?)
+}
+
+/// The project's own `<status>.html`, as Django's `handler404` & co. render it.
+fn project_page(site: &SiteState, head: &RequestHead, error: &Error) -> Result<String, Error> {
+    let name = format!("{}.html", error.status().as_u16());
+    if !site.templates.exists(&name) {
+        return Ok(plain_page(error));
+    }
+    let exception = match error {
+        Error::Http404(Some(reason)) => reason.clone(),
+        _ => String::new(),
+    };
+    site.templates.render(
+        &name,
+        context! { request_path => head.uri.path(), exception },
+    )
+}
+
+/// Django's default pages, word for word.
+fn plain_page(error: &Error) -> String {
+    let (title, body) = match error.status().as_u16() {
+        404 => (
+            "Not Found",
+            "<h1>Not Found</h1><p>The requested resource was not found on this server.</p>",
+        ),
+        403 => ("403 Forbidden", "<h1>403 Forbidden</h1>"),
+        400 => ("Bad Request (400)", "<h1>Bad Request (400)</h1>"),
+        413 => (
+            "Payload Too Large (413)",
+            "<h1>Payload Too Large (413)</h1>",
+        ),
+        _ => ("Server Error (500)", "<h1>Server Error (500)</h1>"),
+    };
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>{title}</title>\n</head>\n<body>\n  {body}\n</body>\n</html>\n"
+    )
+}
+
+const DEBUG_CSS: &str = include_str!("templates/debug.css");
+
+fn debug_environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+        env.set_formatter(crate::templates::django_escape_formatter);
+        for (name, source) in [
+            (
+                "technical_404.html",
+                include_str!("templates/technical_404.html"),
+            ),
+            (
+                "technical_500.html",
+                include_str!("templates/technical_500.html"),
+            ),
+        ] {
+            if let Err(error) = env.add_template(name, source) {
+                tracing::error!("pony's {name} does not compile: {error}");
+            }
+        }
+        env
+    })
+}

@@ -1,0 +1,136 @@
+//! # pony
+//!
+//! Django's way of building web applications, in Rust: a project made of apps, named URLs,
+//! templates with Django's filters, settings from a file and the environment, helpful error
+//! pages in development, and a `manage` command line (see the `pony-cli` crate).
+//!
+//! ```no_run
+//! use pony::prelude::*;
+//!
+//! async fn index(request: Request) -> pony::Result<Response> {
+//!     render(&request, "polls/index.html", context! { greeting => "Hello" })
+//! }
+//!
+//! let urls = Urls::app("polls").path("", index, "index");
+//! let project = Project::new(pony::base_dir!()).urls(urls);
+//! # let _ = project;
+//! ```
+
+pub mod apps;
+pub mod checks;
+pub mod conf;
+mod debug;
+mod error;
+pub mod http;
+mod middleware;
+pub mod project;
+mod security;
+pub mod static_files;
+pub mod templates;
+pub mod urls;
+
+pub use apps::App;
+pub use conf::Settings;
+pub use error::{Error, Result};
+pub use http::{Request, redirect, render};
+pub use project::{Project, Site};
+pub use urls::{Urls, reverse};
+
+/// Re-exports of the libraries pony is built on, so a project needs no extra dependency lines.
+pub mod reexports {
+    pub use axum;
+    pub use minijinja;
+    pub use serde;
+    pub use tokio;
+    pub use tracing;
+}
+
+/// Everything a view module usually needs: `use pony::prelude::*;`.
+pub mod prelude {
+    pub use crate::apps::App;
+    pub use crate::context;
+    pub use crate::error::{Error, Result};
+    pub use crate::http::{Request, get_object_or_404, redirect, render};
+    pub use crate::project::Project;
+    pub use crate::urls::{Urls, reverse};
+    pub use axum::http::{Method, StatusCode};
+    pub use axum::response::{IntoResponse, Response};
+    pub use axum::routing::{delete, get, post};
+}
+
+/// The project's base directory, like Django's `BASE_DIR`: where `settings.toml`, `templates/`
+/// and `static/` live.
+///
+/// It is the directory of the calling crate's `Cargo.toml`, unless `PONY_BASE_DIR` is set (for a
+/// binary deployed away from its sources) or that directory no longer exists (then the current
+/// directory).
+///
+/// ```
+/// let base_dir = pony::base_dir!();
+/// assert!(base_dir.is_absolute());
+/// ```
+#[macro_export]
+macro_rules! base_dir {
+    () => {
+        $crate::conf::resolve_base_dir(env!("CARGO_MANIFEST_DIR"))
+    };
+}
+
+/// Declares the project's apps, like Django's `INSTALLED_APPS`: one line per app.
+///
+/// Each entry is `module::AppConfig`; the macro declares the module (`mod module;`) and defines
+/// `fn installed_apps() -> Vec<Box<dyn pony::App>>` in order.
+///
+/// ```ignore
+/// pony::installed_apps![
+///     accounts::AccountsConfig,
+///     articles::ArticlesConfig,
+/// ];
+///
+/// let project = pony::Project::new(pony::base_dir!()).apps(installed_apps());
+/// ```
+#[macro_export]
+macro_rules! installed_apps {
+    ($($module:ident :: $config:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        /// The project's apps in order, like Django's `INSTALLED_APPS`.
+        fn installed_apps() -> ::std::vec::Vec<::std::boxed::Box<dyn $crate::App>> {
+            ::std::vec![$(::std::boxed::Box::new($module::$config) as ::std::boxed::Box<dyn $crate::App>),*]
+        }
+    };
+}
+
+/// Builds a template context from variables, each converted with serde.
+///
+/// `context! { form, title => "Sign up" }` is the `{'form': form, 'title': 'Sign up'}` of a
+/// Django view.
+///
+/// ```
+/// #[derive(serde::Serialize)]
+/// struct Article { title: String }
+///
+/// let article = Article { title: "Hi".into() };
+/// let ctx = pony::context! { article, page => 2 };
+/// assert_eq!(ctx.get_attr("page").unwrap().as_i64(), Some(2));
+/// ```
+#[macro_export]
+macro_rules! context {
+    () => { $crate::templates::Context::new().into_value() };
+    ($($key:ident $(=> $value:expr)?),* $(,)?) => {{
+        let mut context = $crate::templates::Context::new();
+        $( $crate::__context_insert!(context, $key $(=> $value)?); )*
+        context.into_value()
+    }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __context_insert {
+    ($context:ident, $key:ident) => {
+        $context.insert(stringify!($key), &$key)
+    };
+    ($context:ident, $key:ident => $value:expr) => {
+        $context.insert(stringify!($key), &$value)
+    };
+}

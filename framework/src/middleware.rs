@@ -1,0 +1,186 @@
+//! The middleware every request passes: the access log, error pages (panics included) and the
+//! fallback that answers APPEND_SLASH redirects and 404s.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Once};
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
+
+use crate::debug::{self, RequestHead};
+use crate::error::{Error, ErrorSlot, PanicReport};
+use crate::http::DebugRecord;
+use crate::project::SiteState;
+
+/// The log target of the access log; `runserver` prints its lines as they are.
+pub const ACCESS_LOG: &str = "pony::server";
+
+/// Logs each request like Django's development server:
+/// `[26/Nov/2026 10:00:00] "GET /articles/ HTTP/1.1" 200 1234`.
+pub(crate) async fn log_request(request: Request, next: Next) -> Response {
+    let line = format!(
+        "\"{} {} {:?}\"",
+        request.method(),
+        request.uri(),
+        request.version()
+    );
+    let response = next.run(request).await;
+    let size = axum::body::HttpBody::size_hint(response.body())
+        .exact()
+        .map_or_else(|| "-".to_owned(), |n| n.to_string());
+    let time = chrono::Local::now().format("%d/%b/%Y %H:%M:%S");
+    tracing::info!(target: ACCESS_LOG, "[{time}] {line} {} {size}", response.status().as_u16());
+    response
+}
+
+tokio::task_local! {
+    /// Set while a request's handler runs, so the panic hook knows the panic is ours to report.
+    static IN_REQUEST: ();
+}
+
+thread_local! {
+    /// The last panic of a request on this thread, taken by [`error_pages`].
+    static LAST_PANIC: std::cell::RefCell<Option<PanicReport>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs a panic hook that records panics inside requests (message, location, backtrace)
+/// for the error page and the log; other panics go to the previous hook.
+pub(crate) fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if IN_REQUEST.try_with(|_| ()).is_err() {
+                return previous(info);
+            }
+            let backtrace = std::backtrace::Backtrace::capture();
+            let report = PanicReport {
+                message: panic_message(info.payload()),
+                location: info.location().map(ToString::to_string),
+                backtrace: (backtrace.status() == std::backtrace::BacktraceStatus::Captured)
+                    .then(|| backtrace.to_string()),
+            };
+            LAST_PANIC.with(|slot| *slot.borrow_mut() = Some(report));
+        }));
+    });
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "Box<dyn Any>".to_owned())
+}
+
+/// Turns errors (and panics) into pages: technical ones in DEBUG, plain ones (or the project's
+/// `404.html`, `500.html`, …) otherwise; logs 4xx as warnings and 5xx as errors.
+pub(crate) async fn error_pages(
+    State(site): State<Arc<SiteState>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let record = DebugRecord::default();
+    request.extensions_mut().insert(record.clone());
+    let head = RequestHead::capture(&request);
+    let outcome = IN_REQUEST
+        .scope((), AssertUnwindSafe(next.run(request)).catch_unwind())
+        .await;
+    let response = match outcome {
+        Ok(response) => response,
+        Err(payload) => {
+            let report = LAST_PANIC
+                .with(|slot| slot.borrow_mut().take())
+                .unwrap_or_else(|| PanicReport {
+                    message: panic_message(&*payload),
+                    location: None,
+                    backtrace: None,
+                });
+            Error::Panic(report).into_response()
+        }
+    };
+    let Some(error) = response
+        .extensions()
+        .get::<ErrorSlot>()
+        .and_then(ErrorSlot::take)
+    else {
+        return response;
+    };
+    let data = record.snapshot();
+    log_error(&head, &error, data.view.as_deref());
+    let status = error.status();
+    let page = debug::error_page(&site, &head, &data, &error);
+    let mut page = (status, page).into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        page.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    page
+}
+
+fn log_error(head: &RequestHead, error: &Error, view: Option<&str>) {
+    let path = head.uri.path();
+    let status = error.status();
+    if status.is_server_error() {
+        let mut detail = error.to_string();
+        for cause in error.chain() {
+            detail.push_str(&format!("\n  caused by: {cause}"));
+        }
+        if let Error::Panic(PanicReport {
+            location: Some(location),
+            ..
+        }) = error
+        {
+            detail.push_str(&format!("\n  at {location}"));
+        }
+        let view = view.unwrap_or("-");
+        tracing::error!(
+            "Internal Server Error: {path} ({} in {view}): {detail}",
+            error.kind_name()
+        );
+    } else if status == StatusCode::NOT_FOUND {
+        tracing::warn!("Not Found: {path}");
+    } else {
+        tracing::warn!(
+            "{}: {path}: {error}",
+            status.canonical_reason().unwrap_or("Error")
+        );
+    }
+}
+
+/// The router's fallback: Django's `APPEND_SLASH` redirect, else a 404.
+pub(crate) async fn not_found(
+    axum::Extension(site): axum::Extension<Arc<SiteState>>,
+    request: Request,
+) -> Response {
+    let path = request.uri().path();
+    if site.settings.append_slash
+        && !path.ends_with('/')
+        && site.resolver.matches(&format!("{path}/"))
+    {
+        let method = request.method();
+        if site.settings.debug && ![Method::GET, Method::HEAD].contains(method) {
+            return Error::other(format!(
+                "You called this URL via {method}, but the URL doesn’t end in a slash and you have \
+                 APPEND_SLASH set. pony can’t redirect to the slash URL while maintaining {method} \
+                 data. Change your form to point to {path}/ (note the trailing slash), or set \
+                 APPEND_SLASH = false in your settings."
+            ))
+            .into_response();
+        }
+        let query = request
+            .uri()
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        let location = format!("{path}/{query}");
+        let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+        if let Ok(value) = HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        return response;
+    }
+    Error::Http404(None).into_response()
+}

@@ -1,0 +1,226 @@
+//! The project: installed apps and root URLs, built into a [`Site`] that serves.
+//!
+//! ```no_run
+//! use pony::prelude::*;
+//!
+//! async fn index() -> &'static str { "hello" }
+//!
+//! # async fn run() -> pony::Result<()> {
+//! let project = Project::new(pony::base_dir!()).urls(Urls::new().path("", index, "index"));
+//! let settings = project.load_settings()?;
+//! let site = project.build(settings)?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+//! site.serve(listener, std::future::pending()).await?;
+//! # Ok(()) }
+//! ```
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+
+use crate::apps::App;
+use crate::conf::Settings;
+use crate::error::Result;
+use crate::middleware;
+use crate::static_files::StaticFinder;
+use crate::templates::{TemplateDirs, Templates};
+use crate::urls::{Resolver, Urls};
+
+/// A project before it is built: its base directory, apps and root URLs.
+#[derive(Debug)]
+pub struct Project {
+    base_dir: PathBuf,
+    apps: Vec<Box<dyn App>>,
+    urls: Urls,
+}
+
+impl Project {
+    /// A project rooted at `base_dir` (see [`base_dir!`](crate::base_dir)).
+    pub fn new(base_dir: impl Into<PathBuf>) -> Self {
+        Project {
+            base_dir: base_dir.into(),
+            apps: Vec::new(),
+            urls: Urls::new(),
+        }
+    }
+
+    /// Installs one app.
+    pub fn app(mut self, app: impl App) -> Self {
+        self.apps.push(Box::new(app));
+        self
+    }
+
+    /// Installs apps in order (from [`installed_apps!`](crate::installed_apps)).
+    pub fn apps(mut self, apps: Vec<Box<dyn App>>) -> Self {
+        self.apps.extend(apps);
+        self
+    }
+
+    /// The root URLs (Django's `ROOT_URLCONF`); apps' URLs are added at their prefixes.
+    pub fn urls(mut self, urls: Urls) -> Self {
+        self.urls = urls;
+        self
+    }
+
+    /// The base directory.
+    pub fn base_dir(&self) -> &Path {
+        &self.base_dir
+    }
+
+    /// The installed apps.
+    pub fn installed_apps(&self) -> &[Box<dyn App>] {
+        &self.apps
+    }
+
+    /// Loads `settings.toml` and the environment.
+    pub fn load_settings(&self) -> Result<Settings> {
+        Settings::load(&self.base_dir)
+    }
+
+    /// Resolves every route, sets up templates and static files, and assembles the router and
+    /// middleware. Configuration mistakes (a bad route, a conflict) are errors here.
+    pub fn build(self, settings: Settings) -> Result<Site> {
+        let Project {
+            base_dir,
+            apps,
+            urls: mut root,
+        } = self;
+        for app in &apps {
+            if let Some(prefix) = app.url_prefix() {
+                root = root.include(&prefix, app.urls());
+            }
+        }
+        let resolver = Arc::new(Resolver::new(root)?);
+        crate::urls::install(resolver.clone());
+
+        let app_dirs: Vec<PathBuf> = apps.iter().map(|app| base_dir.join(app.dir())).collect();
+        let template_dirs = TemplateDirs {
+            dirs: std::iter::once(settings.templates_dir.clone())
+                .chain(app_dirs.iter().map(|dir| dir.join("templates")))
+                .collect(),
+            embedded: apps
+                .iter()
+                .flat_map(|app| app.embedded_templates())
+                .collect(),
+        };
+        let templates = Templates::new(
+            template_dirs,
+            resolver.clone(),
+            &settings.static_url,
+            settings.debug,
+        );
+        let static_finder = StaticFinder::new(
+            std::iter::once(settings.staticfiles_dir.clone())
+                .chain(app_dirs.iter().map(|dir| dir.join("static")))
+                .collect(),
+        );
+
+        let state = Arc::new(SiteState {
+            settings,
+            templates,
+            resolver,
+            apps,
+            static_finder,
+        });
+        let router = assemble(&state);
+        Ok(Site { state, router })
+    }
+}
+
+/// What every request can reach: settings, templates, URLs, apps.
+#[derive(Debug)]
+pub struct SiteState {
+    /// The settings the site was built with.
+    pub settings: Settings,
+    /// The template engine.
+    pub templates: Templates,
+    /// Every URL pattern.
+    pub resolver: Arc<Resolver>,
+    /// The installed apps.
+    pub apps: Vec<Box<dyn App>>,
+    /// Where static files are found.
+    pub static_finder: StaticFinder,
+}
+
+/// A built project, ready to serve.
+#[derive(Debug, Clone)]
+pub struct Site {
+    state: Arc<SiteState>,
+    router: Router,
+}
+
+/// One request's path through pony's middleware, outermost first: log → error pages (and
+/// panics) → allowed hosts → static files (DEBUG) → the project's routes, with APPEND_SLASH and
+/// the 404 page as the fallback.
+fn assemble(state: &Arc<SiteState>) -> Router {
+    let mut router = state.resolver.take_router();
+    if state.settings.debug {
+        router = router.nest_service(
+            state.settings.static_url.trim_end_matches('/'),
+            state.static_finder.service(),
+        );
+    } else if state.settings.static_root.is_dir() {
+        let root = StaticFinder::new(vec![state.settings.static_root.clone()]);
+        router = router.nest_service(
+            state.settings.static_url.trim_end_matches('/'),
+            root.service(),
+        );
+    }
+    router
+        .fallback(middleware::not_found)
+        .layer(axum::Extension(state.clone()))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::security::validate_host,
+        ))
+        .layer(from_fn_with_state(state.clone(), middleware::error_pages))
+        .layer(axum::middleware::from_fn(middleware::log_request))
+}
+
+impl Site {
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.state.settings
+    }
+
+    /// The URL patterns.
+    pub fn resolver(&self) -> &Resolver {
+        &self.state.resolver
+    }
+
+    /// The templates.
+    pub fn templates(&self) -> &Templates {
+        &self.state.templates
+    }
+
+    /// The installed apps.
+    pub fn apps(&self) -> &[Box<dyn App>] {
+        &self.state.apps
+    }
+
+    /// Where static files are found (project first, then apps).
+    pub fn static_finder(&self) -> &StaticFinder {
+        &self.state.static_finder
+    }
+
+    /// The complete axum router, middleware included (for tests or embedding).
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting and finishes the requests in
+    /// flight (graceful shutdown).
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        crate::middleware::install_panic_hook();
+        axum::serve(listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
