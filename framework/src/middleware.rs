@@ -56,7 +56,7 @@ pub(crate) fn install_panic_hook() {
             if IN_REQUEST.try_with(|_| ()).is_err() {
                 return previous(info);
             }
-            let backtrace = std::backtrace::Backtrace::capture();
+            let backtrace = std::backtrace::Backtrace::force_capture();
             let report = PanicReport {
                 message: panic_message(info.payload()),
                 location: info.location().map(ToString::to_string),

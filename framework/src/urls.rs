@@ -51,7 +51,7 @@ impl fmt::Debug for Urls {
 enum Entry {
     Route {
         route: String,
-        view: MethodRouter,
+        view: Box<MethodRouter>,
         name: Option<String>,
         view_name: String,
     },
@@ -110,7 +110,7 @@ impl Urls {
         let name = (!name.is_empty()).then(|| name.to_owned());
         self.entries.push(Entry::Route {
             route: route.to_owned(),
-            view,
+            view: Box::new(view),
             name,
             view_name,
         });
@@ -152,7 +152,7 @@ impl Urls {
                             view_name,
                             parsed: Vec::new(),
                         },
-                        view,
+                        *view,
                     ));
                 }
                 Entry::Include {

@@ -75,7 +75,11 @@ pub struct Server {
 impl Server {
     /// Starts `command` (which must listen on `port`) and waits until the port answers.
     pub fn start(mut command: Command, port: u16) -> Server {
+        use std::os::unix::process::CommandExt;
+        // Its own process group, so that stopping it stops what it started (cargo's child,
+        // the reloader's servers), as Ctrl-C in a terminal would.
         command
+            .process_group(0)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .stdin(Stdio::null());
@@ -127,12 +131,23 @@ impl Server {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    /// Sends SIGTERM.
+    /// Sends SIGTERM to the server's process group.
     pub fn terminate(&self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
+        signal_group(&self.child, libc::SIGTERM);
+    }
+}
+
+/// Sends `signal` to the process group led by `child` (see [`Server::start`]).
+#[allow(unsafe_code)]
+pub fn signal_group(child: &Child, signal: libc::c_int) {
+    let Ok(pid) = libc::pid_t::try_from(child.id()) else {
+        return;
+    };
+    if pid > 1 {
+        // SAFETY: kill(2) with a negative pid signals only the group this test created.
+        unsafe {
+            libc::kill(-pid, signal);
+        }
     }
 }
 

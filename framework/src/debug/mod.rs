@@ -52,7 +52,10 @@ impl RequestHead {
         self.headers
             .iter()
             .map(|(name, value)| {
-                let shown = if name == header::AUTHORIZATION || is_hidden_setting(name.as_str()) {
+                // Django hides HTTP_COOKIE too: it carries the session id (cookies are listed,
+                // masked where secret, in their own section).
+                let secret = name == header::AUTHORIZATION || name == header::COOKIE;
+                let shown = if secret || is_hidden_setting(name.as_str()) {
                     MASK.to_owned()
                 } else {
                     String::from_utf8_lossy(value.as_bytes()).into_owned()

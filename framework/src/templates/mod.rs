@@ -280,7 +280,7 @@ mod tests {
     fn bad_url_names_are_no_reverse_match() {
         let (_dir, t) = templates(&[("app/t.html", "{{ url('articles:nope') }}")]);
         let err = t.render("t.html", Value::UNDEFINED).unwrap_err();
-        assert!(matches!(err, Error::NoReverseMatch(_)), "{err:?}");
+        assert!(matches!(err, crate::Error::NoReverseMatch(_)), "{err:?}");
         assert!(
             err.to_string()
                 .contains("Reverse for 'articles:nope' not found"),

@@ -1,0 +1,22 @@
+//! The articles app.
+
+pub mod admin;
+pub mod forms;
+pub mod models;
+#[cfg(test)]
+mod tests;
+pub mod urls;
+pub mod views;
+
+/// The articles app's configuration (Django's `ArticlesConfig` in apps.py).
+pub struct ArticlesConfig;
+
+impl pony::App for ArticlesConfig {
+    fn label(&self) -> &'static str {
+        "articles"
+    }
+
+    fn urls(&self) -> pony::Urls {
+        urls::urlpatterns()
+    }
+}

@@ -1,0 +1,310 @@
+//! The framework end to end: a real server process (`testsite`) over HTTP.
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use pony_tests::{Server, client, free_port, run};
+
+const TESTSITE: &str = env!("CARGO_BIN_EXE_testsite");
+
+/// `testsite runserver --noreload` on a free port, with extra environment.
+fn start(env: &[(&str, &str)]) -> Server {
+    let port = free_port();
+    let mut command = Command::new(TESTSITE);
+    command
+        .args(["runserver", "--noreload", &port.to_string()])
+        .envs(env.iter().copied());
+    Server::start(command, port)
+}
+
+/// `testsite serve` (production) on a free port.
+fn start_production(env: &[(&str, &str)]) -> Server {
+    let port = free_port();
+    let mut command = Command::new(TESTSITE);
+    command
+        .args(["serve", &format!("127.0.0.1:{port}")])
+        .env(
+            "SECRET_KEY",
+            "a-production-secret-that-is-long-enough-for-the-checks-0123456789",
+        )
+        .env("ALLOWED_HOSTS", "127.0.0.1,localhost")
+        .env_remove("DEBUG")
+        .envs(env.iter().copied());
+    Server::start(command, port)
+}
+
+fn get(server: &Server, path: &str) -> (u16, String, String) {
+    let response = client().get(server.url(path)).send().unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, response.text().unwrap())
+}
+
+#[test]
+fn routing_redirects_and_append_slash() {
+    let server = start(&[("DEBUG", "1")]);
+    assert_eq!(get(&server, "/").0, 302);
+    assert_eq!(get(&server, "/").1, "/lab/");
+    let (status, location, _) = get(&server, "/lab/item/3?x=1");
+    assert_eq!((status, location.as_str()), (301, "/lab/item/3/?x=1"));
+    let (status, _, body) = get(&server, "/lab/item/3/");
+    assert_eq!((status, body.as_str()), (200, "item 3 at /lab/item/3/"));
+    // A segment that does not fit its converter is a 404, not a 400 from the extractor.
+    assert_eq!(get(&server, "/lab/item/three/").0, 404);
+    // POST-only route: other methods are 405.
+    assert_eq!(get(&server, "/lab/only-post/").0, 405);
+}
+
+#[test]
+fn templates_render_with_filters_urls_and_escaping() {
+    let server = start(&[("DEBUG", "1")]);
+    let (status, _, body) = get(&server, "/lab/?name=%3Cscript%3E");
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>Hello, &lt;script&gt;!</h1>"), "{body}");
+    assert!(body.contains("2 tags; nothing; a<br>b"), "{body}");
+    assert!(body.contains(r#"<a href="/lab/item/7/">"#), "{body}");
+    assert!(body.contains(r#"<a href="/lab/item/8/">"#), "{body}");
+    assert!(body.contains(r#"href="/static/site.css""#), "{body}");
+    assert!(body.contains("path=/lab/"), "{body}");
+}
+
+#[test]
+fn static_files_are_served_in_debug_from_project_and_apps() {
+    let server = start(&[("DEBUG", "1")]);
+    let (status, _, body) = get(&server, "/static/site.css");
+    assert_eq!((status, body.trim()), (200, "body { color: #222; }"));
+    let (status, _, body) = get(&server, "/static/lab/app.css");
+    assert_eq!((status, body.trim()), (200, ".lab { color: teal; }"));
+    assert_eq!(get(&server, "/static/../settings.toml").0, 404);
+    assert_eq!(get(&server, "/static/missing.css").0, 404);
+}
+
+#[test]
+fn hosts_outside_allowed_hosts_are_refused() {
+    let server = start(&[("DEBUG", "1")]);
+    let response = client()
+        .get(server.url("/lab/"))
+        .header("Host", "evil.example")
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body = response.text().unwrap();
+    assert!(body.contains("DisallowedHost"), "{body}");
+    assert!(
+        body.contains("You may need to add &#x27;evil.example&#x27; to ALLOWED_HOSTS."),
+        "{body}"
+    );
+    let response = client()
+        .get(server.url("/lab/"))
+        .header("Host", "localhost:1234")
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+#[test]
+fn debug_pages_explain_errors() {
+    let server = start(&[("DEBUG", "true")]);
+    let (status, _, body) = get(&server, "/nowhere/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"), "{body}");
+    assert!(
+        body.contains("lab/item/&lt;int:pk&gt;/ [name=&#x27;lab:item&#x27;]")
+            || body.contains("lab/item/&lt;int:pk&gt;/ [name='lab:item']"),
+        "{body}"
+    );
+    assert!(body.contains("didn’t match any of these"), "{body}");
+
+    let (status, _, body) = get(&server, "/lab/missing/");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("No Widget matches the given query."),
+        "{body}"
+    );
+    assert!(body.contains("testsite::missing"), "{body}");
+
+    let response = client()
+        .get(server.url("/lab/boom/?q=1"))
+        .header("Cookie", "theme=dark; sessionid=abc123secret")
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 500);
+    let body = response.text().unwrap();
+    assert!(body.contains("Panic at /lab/boom/"), "{body}");
+    assert!(body.contains("the lab exploded"), "{body}");
+    assert!(
+        body.contains("testsite.rs:"),
+        "location of the panic: {body}"
+    );
+    assert!(body.contains("theme"), "cookies are listed: {body}");
+    assert!(
+        !body.contains("abc123secret"),
+        "the session cookie is masked"
+    );
+    assert!(body.contains("SECRET_KEY"), "settings are listed");
+    let secret =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/testsite/.secret_key"))
+            .unwrap();
+    assert!(!body.contains(secret.trim()), "the secret key is masked");
+
+    let (status, _, body) = get(&server, "/lab/bad-link/");
+    assert_eq!(status, 500);
+    assert!(body.contains("NoReverseMatch"), "{body}");
+    assert!(
+        body.contains("Reverse for &#x27;lab:nope&#x27; not found"),
+        "{body}"
+    );
+    assert!(body.contains("lab/bad_link.html"), "{body}");
+
+    let (status, _, body) = get(&server, "/lab/bad-redirect/");
+    assert_eq!(status, 500);
+    assert!(body.contains("NoReverseMatch"), "{body}");
+
+    let (status, _, body) = get(&server, "/lab/forbidden/");
+    assert_eq!(status, 403);
+    assert!(body.contains("Only the owner may look."), "{body}");
+
+    // The server keeps answering after a panic.
+    assert_eq!(get(&server, "/lab/").0, 200);
+}
+
+#[test]
+fn production_pages_are_plain_and_use_project_templates() {
+    let server = start_production(&[]);
+    let (status, _, body) = get(&server, "/nowhere/");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("<h1>Lost in the lab</h1><p>Nothing at /nowhere/.</p>"),
+        "{body}"
+    );
+    assert!(!body.contains("lab/item"), "no routes listed without DEBUG");
+    let (status, _, body) = get(&server, "/lab/boom/");
+    assert_eq!(status, 500);
+    assert!(body.contains("<h1>Server Error (500)</h1>"), "{body}");
+    assert!(!body.contains("exploded"), "no details without DEBUG");
+    assert!(
+        server.wait_for_output("Internal Server Error: /lab/boom/", Duration::from_secs(5)),
+        "{}",
+        server.output()
+    );
+    assert!(
+        server.wait_for_output("the lab exploded", Duration::from_secs(5)),
+        "the log has the details"
+    );
+    let (status, _, body) = get(&server, "/lab/forbidden/");
+    assert_eq!(status, 403);
+    assert!(body.contains("<h1>403 Forbidden</h1>"), "{body}");
+}
+
+#[test]
+fn request_bodies_over_the_limit_are_413() {
+    let server = start(&[("DEBUG", "1")]);
+    let small = client()
+        .post(server.url("/lab/echo/"))
+        .form(&[("a", "1")])
+        .send()
+        .unwrap();
+    assert_eq!(small.text().unwrap(), "POST 3 bytes, a=1");
+    let big = client()
+        .post(server.url("/lab/echo/"))
+        .body(vec![b'x'; 5000])
+        .send()
+        .unwrap();
+    assert_eq!(big.status().as_u16(), 413);
+}
+
+#[test]
+fn serve_refuses_unsafe_production_settings() {
+    let (code, _, stderr) = run(Command::new(TESTSITE)
+        .args(["serve", &free_port().to_string()])
+        .env_remove("DEBUG")
+        .env_remove("SECRET_KEY")
+        .env("ALLOWED_HOSTS", ""));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("The SECRET_KEY setting must not be empty when DEBUG is off"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ALLOWED_HOSTS must not be empty when DEBUG is off"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn serve_finishes_requests_in_flight_on_sigterm() {
+    let server = start_production(&[]);
+    let url = server.url("/lab/slow/");
+    let slow = std::thread::spawn(move || client().get(url).send().and_then(|r| r.text()));
+    std::thread::sleep(Duration::from_millis(400));
+    server.terminate();
+    let answer = slow
+        .join()
+        .unwrap()
+        .expect("the request in flight is answered");
+    assert_eq!(answer, "slow done");
+    // And then the process exits by itself.
+    let mut server = server;
+    let start = Instant::now();
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "serve did not exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn runserver_reports_a_busy_port() {
+    let server = start(&[("DEBUG", "1")]);
+    let (code, _, stderr) =
+        run(Command::new(TESTSITE).args(["runserver", "--noreload", &server.port.to_string()]));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("Error: That port is already in use."),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_and_showurls() {
+    let (code, stdout, _) = run(Command::new(TESTSITE).arg("check").env("DEBUG", "1"));
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(
+        stdout.trim(),
+        "System check identified no issues (0 silenced)."
+    );
+
+    let (code, stdout, _) = run(Command::new(TESTSITE)
+        .args(["check", "--deploy"])
+        .env("DEBUG", "1"));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("(security.W018) You should not have DEBUG set to true in deployment."),
+        "{stdout}"
+    );
+
+    let (code, _, stderr) = run(Command::new(TESTSITE).arg("check").env("DEBUG", "perhaps"));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("DEBUG must be one of 1/true/on or 0/false/off"),
+        "{stderr}"
+    );
+
+    let (code, stdout, _) = run(Command::new(TESTSITE).arg("showurls").env("DEBUG", "1"));
+    assert_eq!(code, 0);
+    let item = stdout
+        .lines()
+        .find(|l| l.starts_with("/lab/item/<int:pk>/"))
+        .unwrap_or_default();
+    assert!(
+        item.contains("testsite::item") && item.ends_with("lab:item"),
+        "{stdout}"
+    );
+}
