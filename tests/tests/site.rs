@@ -308,3 +308,35 @@ fn check_and_showurls() {
         "{stdout}"
     );
 }
+
+#[test]
+fn collectstatic_copies_files_that_serve_then_serves() {
+    let base = tempfile::tempdir().unwrap();
+    pony_tests::copy_tree(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/testsite")),
+        base.path(),
+    );
+    let root = base.path().join("staticfiles");
+    let (code, stdout, stderr) = run(Command::new(TESTSITE)
+        .args(["collectstatic", "--noinput"])
+        .env("PONY_BASE_DIR", base.path())
+        .env("DEBUG", "1"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains(&format!("2 static files copied to '{}'.", root.display())),
+        "{stdout}"
+    );
+    assert!(root.join("site.css").is_file() && root.join("lab/app.css").is_file());
+    let (_, stdout, _) = run(Command::new(TESTSITE)
+        .args(["collectstatic", "--noinput"])
+        .env("PONY_BASE_DIR", base.path())
+        .env("DEBUG", "1"));
+    assert!(
+        stdout.contains("0 static files copied") && stdout.contains("2 unmodified"),
+        "{stdout}"
+    );
+
+    let server = start_production(&[("PONY_BASE_DIR", base.path().to_str().unwrap())]);
+    let (status, _, body) = get(&server, "/static/lab/app.css");
+    assert_eq!((status, body.trim()), (200, ".lab { color: teal; }"));
+}

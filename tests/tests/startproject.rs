@@ -91,7 +91,10 @@ fn startproject_startapp_and_a_new_view() {
         stdout.contains("System check identified no issues"),
         "{stdout}"
     );
-    let (code, stdout, _) = cargo_in(&project, &["manage", "showurls"]);
+    // The `manage` binary, run inside the project, hands commands to the project's binary.
+    let (code, stdout, _) = run(Command::new(workspace_bin("manage"))
+        .arg("showurls")
+        .current_dir(&project));
     assert_eq!(code, 0);
     assert!(
         stdout

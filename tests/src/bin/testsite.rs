@@ -79,9 +79,13 @@ async fn echo(request: Request) -> String {
 }
 
 fn project() -> Project {
-    Project::new(pony::base_dir!().join("testsite"))
-        .app(LabConfig)
-        .urls(Urls::new().path("", pony::http::redirect_to("lab:hello"), "home"))
+    // Like `pony::base_dir!()`, for a project that lives in a subdirectory of its crate.
+    Project::new(pony::conf::resolve_base_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testsite"
+    )))
+    .app(LabConfig)
+    .urls(Urls::new().path("", pony::http::redirect_to("lab:hello"), "home"))
 }
 
 fn main() -> std::process::ExitCode {
