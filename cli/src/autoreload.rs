@@ -6,8 +6,9 @@
 //! Rust source, `Cargo.toml` or a migration changes, cargo rebuilds the binary; if that works, a
 //! new server starts on the same socket, and only once it is ready is the old one asked to stop
 //! (it finishes its requests in flight). If the build fails, cargo's errors are printed and the
-//! last good server keeps answering. Templates and static files are re-read by the running
-//! server and need no restart, so changes under `templates/` and `static/` are ignored here.
+//! last good server keeps answering. A change to `settings.toml` restarts the server without a
+//! build. Templates and static files are re-read by the running server and need no restart
+//! (a template edit restarts only a server that failed its start-up checks).
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -26,65 +27,112 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Supervises server processes on `socket` until Ctrl-C or SIGTERM.
 pub(crate) fn supervise(base_dir: &Path, socket: TcpListener) -> CommandResult {
-    let exe = std::env::current_exe()?;
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let mut supervisor = Supervisor {
+        exe: std::env::current_exe()?,
+        args: std::env::args_os().skip(1).collect(),
+        socket,
+        current: None,
+        retiring: Vec::new(),
+    };
     println!("Watching for file changes with pony's reloader");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let mut current = start_server(&exe, &args, &socket).await;
-        let mut retiring: Vec<Child> = Vec::new();
-        let mut snapshot = Snapshot::take(base_dir);
         let shutdown = crate::commands::shutdown_signal();
         tokio::pin!(shutdown);
+        if !supervisor.restart().await {
+            println!("{}", Style::Error.out("The server did not start; fix the error above and save."));
+        }
+        let mut snapshot = Snapshot::take(base_dir);
         loop {
             tokio::select! {
                 () = &mut shutdown => break,
                 () = tokio::time::sleep(POLL_INTERVAL) => {}
             }
-            retiring.retain_mut(|child| matches!(child.try_wait(), Ok(None)));
-            if let Some(server) = current.as_mut()
-                && let Ok(Some(status)) = server.try_wait()
-            {
-                println!("{}", Style::Error.out(&format!("The server stopped ({status}). Waiting for changes…")));
-                current = None;
-            }
-            let Some(changed) = snapshot.changed(base_dir) else { continue };
+            supervisor.reap();
+            let Some(change) = snapshot.changed(base_dir) else { continue };
             // Let a burst of saves settle, then start from what is on disk now.
             tokio::time::sleep(Duration::from_millis(150)).await;
             snapshot = Snapshot::take(base_dir);
-            println!("{} changed, rebuilding.", changed.display());
-            let built = tokio::select! {
-                () = &mut shutdown => break,
-                built = rebuild(base_dir, &exe) => built,
-            };
-            let Some(new_exe) = built else {
-                println!("{}", Style::Error.out(
-                    "Build failed; the last good build is still serving. Fix the error and save again."
-                ));
-                continue;
-            };
-            match start_server(&new_exe, &args, &socket).await {
-                Some(server) => {
-                    if let Some(old) = current.replace(server) {
-                        listener::terminate(&old);
-                        retiring.push(old);
-                    }
+            match change {
+                Change::Code(path) => {
+                    println!("{} changed, rebuilding.", path.display());
+                    let built = tokio::select! {
+                        () = &mut shutdown => break,
+                        built = rebuild(base_dir, &supervisor.exe) => built,
+                    };
+                    let Some(new_exe) = built else {
+                        println!("{}", Style::Error.out(
+                            "Build failed; the last good build is still serving. Fix the error and save again."
+                        ));
+                        continue;
+                    };
+                    supervisor.exe = new_exe;
                 }
-                None => println!("{}", Style::Error.out(
-                    "The new build did not start; the last good build is still serving."
-                )),
+                Change::Settings(path) => println!("{} changed, restarting.", path.display()),
+                // A running server re-reads templates by itself; restart only one that
+                // failed to start (a template error caught by the system checks).
+                Change::Template(_) if supervisor.current.is_some() => continue,
+                Change::Template(path) => println!("{} changed, restarting.", path.display()),
+            }
+            if !supervisor.restart().await {
+                println!("{}", Style::Error.out(if supervisor.current.is_some() {
+                    "The new server did not start; the last good one is still serving."
+                } else {
+                    "The server did not start; fix the error above and save."
+                }));
             }
         }
-        for child in current.iter().chain(retiring.iter()) {
-            listener::terminate(child);
-        }
-        for mut child in current.into_iter().chain(retiring) {
-            let _ = child.wait();
-        }
+        supervisor.stop_all();
     });
     Ok(ExitCode::SUCCESS)
+}
+
+/// The server processes: the one serving, and old ones finishing their requests.
+struct Supervisor {
+    exe: PathBuf,
+    args: Vec<OsString>,
+    socket: TcpListener,
+    current: Option<Child>,
+    retiring: Vec<Child>,
+}
+
+impl Supervisor {
+    /// Starts a server from `exe`; once it is ready, asks the previous one to stop.
+    async fn restart(&mut self) -> bool {
+        let Some(server) = start_server(&self.exe, &self.args, &self.socket).await else {
+            return false;
+        };
+        if let Some(old) = self.current.replace(server) {
+            listener::terminate(&old);
+            self.retiring.push(old);
+        }
+        true
+    }
+
+    /// Forgets processes that exited, and says so if the serving one died.
+    fn reap(&mut self) {
+        self.retiring
+            .retain_mut(|child| matches!(child.try_wait(), Ok(None)));
+        if let Some(server) = self.current.as_mut()
+            && let Ok(Some(status)) = server.try_wait()
+        {
+            let message = format!("The server stopped ({status}). Waiting for changes…");
+            println!("{}", Style::Error.out(&message));
+            self.current = None;
+        }
+    }
+
+    /// Stops every server and waits for them (they finish their requests in flight).
+    fn stop_all(self) {
+        for child in self.current.iter().chain(self.retiring.iter()) {
+            listener::terminate(child);
+        }
+        for mut child in self.current.into_iter().chain(self.retiring) {
+            let _ = child.wait();
+        }
+    }
 }
 
 /// Starts a server process on the shared socket and waits until it accepts connections.
@@ -159,56 +207,125 @@ async fn rebuild(base_dir: &Path, exe: &Path) -> Option<PathBuf> {
         })
 }
 
-/// Modification times of the files whose change needs a rebuild.
+/// What kind of file changed, most significant first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    /// Rust sources, `Cargo.toml`, migrations: rebuild, then restart.
+    Code,
+    /// `settings.toml`: restart.
+    Settings,
+    /// Templates: re-read by a running server.
+    Template,
+}
+
+/// A change found by [`Snapshot::changed`].
+#[derive(Debug)]
+enum Change {
+    Code(PathBuf),
+    Settings(PathBuf),
+    Template(PathBuf),
+}
+
+/// Modification times of the project's files, by kind.
 #[derive(Debug, PartialEq, Eq)]
-struct Snapshot(BTreeMap<PathBuf, (SystemTime, u64)>);
+struct Snapshot(BTreeMap<PathBuf, (Kind, SystemTime, u64)>);
 
 impl Snapshot {
     fn take(base_dir: &Path) -> Self {
         let mut files = BTreeMap::new();
-        for name in ["Cargo.toml", "build.rs"] {
-            record(&base_dir.join(name), &mut files);
-        }
-        let mut stack = vec![base_dir.join("src")];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                if name.starts_with('.') || name == "templates" || name == "static" {
-                    continue;
-                }
-                if path.is_dir() {
-                    stack.push(path);
-                } else {
-                    record(&path, &mut files);
-                }
-            }
-        }
+        record(&base_dir.join("Cargo.toml"), Kind::Code, &mut files);
+        record(&base_dir.join("build.rs"), Kind::Code, &mut files);
+        record(&base_dir.join("settings.toml"), Kind::Settings, &mut files);
+        walk(&base_dir.join("templates"), Kind::Template, &mut files);
+        walk(&base_dir.join("src"), Kind::Code, &mut files);
         Snapshot(files)
     }
 
-    /// The first file added, removed or modified since this snapshot.
-    fn changed(&self, base_dir: &Path) -> Option<PathBuf> {
+    /// The most significant file added, removed or modified since this snapshot.
+    fn changed(&self, base_dir: &Path) -> Option<Change> {
         let now = Snapshot::take(base_dir);
         let modified = now
             .0
             .iter()
-            .find(|(path, stamp)| self.0.get(*path) != Some(stamp));
-        let removed = || self.0.keys().find(|path| !now.0.contains_key(*path));
-        modified
-            .map(|(path, _)| path.clone())
-            .or_else(|| removed().cloned())
+            .filter(|(path, stamp)| self.0.get(*path) != Some(stamp));
+        let removed = self.0.iter().filter(|(path, _)| !now.0.contains_key(*path));
+        let (path, (kind, ..)) = modified
+            .chain(removed)
+            .min_by_key(|(_, (kind, ..))| *kind)?;
+        let path = path.clone();
+        Some(match kind {
+            Kind::Code => Change::Code(path),
+            Kind::Settings => Change::Settings(path),
+            Kind::Template => Change::Template(path),
+        })
     }
 }
 
-fn record(path: &Path, files: &mut BTreeMap<PathBuf, (SystemTime, u64)>) {
+/// Records every file under `dir`; inside `src/`, an app's `templates/` holds templates and its
+/// `static/` is not watched at all (static files are served fresh from disk).
+fn walk(dir: &Path, kind: Kind, files: &mut BTreeMap<PathBuf, (Kind, SystemTime, u64)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "static" {
+            continue;
+        }
+        if path.is_dir() {
+            let kind = if name == "templates" {
+                Kind::Template
+            } else {
+                kind
+            };
+            walk(&path, kind, files);
+        } else {
+            record(&path, kind, files);
+        }
+    }
+}
+
+fn record(path: &Path, kind: Kind, files: &mut BTreeMap<PathBuf, (Kind, SystemTime, u64)>) {
     if let Ok(metadata) = std::fs::metadata(path)
         && let Ok(modified) = metadata.modified()
     {
-        files.insert(path.to_path_buf(), (modified, metadata.len()));
+        files.insert(path.to_path_buf(), (kind, modified, metadata.len()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_are_classified() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path();
+        for file in [
+            "src/main.rs",
+            "src/polls/templates/polls/a.html",
+            "src/polls/static/x.css",
+            "templates/base.html",
+            "settings.toml",
+        ] {
+            let path = base.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "1").unwrap();
+        }
+        let snapshot = Snapshot::take(base);
+        assert!(snapshot.changed(base).is_none());
+        std::fs::write(base.join("src/polls/static/x.css"), "22").unwrap();
+        assert!(
+            snapshot.changed(base).is_none(),
+            "static files are not watched"
+        );
+        std::fs::write(base.join("src/polls/templates/polls/a.html"), "22").unwrap();
+        assert!(matches!(snapshot.changed(base), Some(Change::Template(_))));
+        std::fs::write(base.join("settings.toml"), "22").unwrap();
+        assert!(matches!(snapshot.changed(base), Some(Change::Settings(_))));
+        std::fs::remove_file(base.join("src/main.rs")).unwrap();
+        assert!(matches!(snapshot.changed(base), Some(Change::Code(_))));
     }
 }

@@ -20,6 +20,7 @@ use axum::body::Bytes;
 use axum::extract::FromRequest;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
+use http_body_util::BodyExt;
 use minijinja::value::Value;
 use serde::Serialize;
 
@@ -124,9 +125,17 @@ impl<S: Send + Sync> FromRequest<S> for Request {
                 )
             })?;
         let limit = site.settings.data_upload_max_memory_size;
-        let body = axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|_| Error::RequestDataTooBig(limit))?;
+        let body = match http_body_util::Limited::new(body, limit).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+                return Err(Error::RequestDataTooBig(limit));
+            }
+            Err(error) => {
+                return Err(Error::BadRequest(format!(
+                    "The request body could not be read: {error}"
+                )));
+            }
+        };
         let request = Request {
             method: parts.method,
             uri: parts.uri,

@@ -25,6 +25,7 @@ pub mod http;
 mod middleware;
 pub mod project;
 mod security;
+mod server;
 pub mod static_files;
 pub mod templates;
 pub mod urls;

@@ -61,11 +61,41 @@ pub(crate) fn install_panic_hook() {
                 message: panic_message(info.payload()),
                 location: info.location().map(ToString::to_string),
                 backtrace: (backtrace.status() == std::backtrace::BacktraceStatus::Captured)
-                    .then(|| backtrace.to_string()),
+                    .then(|| from_the_panic(&backtrace.to_string())),
             };
             LAST_PANIC.with(|slot| *slot.borrow_mut() = Some(report));
         }));
     });
+}
+
+/// A backtrace without the frames of the panic machinery itself: it starts at the code that
+/// panicked, as a Python traceback ends at the raising line.
+fn from_the_panic(backtrace: &str) -> String {
+    let lines: Vec<&str> = backtrace.lines().collect();
+    let is_frame = |line: &str| {
+        let line = line.trim_start();
+        line.split_once(':')
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let machinery = [
+        "std::panicking",
+        "core::panicking",
+        "rust_begin_unwind",
+        "begin_panic",
+    ];
+    let frames: Vec<usize> = (0..lines.len()).filter(|&i| is_frame(lines[i])).collect();
+    let unwind = frames
+        .iter()
+        .position(|&i| lines[i].contains("rust_begin_unwind"));
+    let start = unwind
+        .and_then(|first| {
+            frames[first..]
+                .iter()
+                .find(|&&i| !machinery.iter().any(|m| lines[i].contains(m)))
+        })
+        .copied()
+        .unwrap_or(0);
+    lines[start..].join("\n")
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

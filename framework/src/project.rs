@@ -219,8 +219,6 @@ impl Site {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         crate::middleware::install_panic_hook();
-        axum::serve(listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        crate::server::serve(listener, self.router, shutdown).await
     }
 }

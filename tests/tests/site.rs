@@ -340,3 +340,22 @@ fn collectstatic_copies_files_that_serve_then_serves() {
     let (status, _, body) = get(&server, "/static/lab/app.css");
     assert_eq!((status, body.trim()), (200, ".lab { color: teal; }"));
 }
+
+#[test]
+fn shutdown_answers_a_connection_that_has_not_sent_its_request_yet() {
+    use std::io::{Read, Write};
+    let server = start_production(&[]);
+    // Connected (and accepted by the server) but silent, like a browser that has just opened
+    // a connection when the reloader swaps servers.
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    server.terminate();
+    std::thread::sleep(Duration::from_millis(200));
+    stream
+        .write_all(b"GET /lab/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response:?}");
+    assert!(response.contains("Hello, world!"), "{response}");
+}
