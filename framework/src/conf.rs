@@ -139,6 +139,12 @@ impl Settings {
         if !static_url.ends_with('/') {
             static_url.push('/');
         }
+        if static_url == "/" {
+            return Err(Error::ImproperlyConfigured(
+                "STATIC_URL must name a path of its own, such as \"/static/\", not \"/\"."
+                    .to_owned(),
+            ));
+        }
 
         Ok(Settings {
             base_dir: base_dir.to_path_buf(),

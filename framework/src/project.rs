@@ -23,7 +23,7 @@ use axum::middleware::from_fn_with_state;
 
 use crate::apps::App;
 use crate::conf::Settings;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::middleware;
 use crate::static_files::StaticFinder;
 use crate::templates::{TemplateDirs, Templates};
@@ -93,7 +93,14 @@ impl Project {
                 root = root.include(&prefix, app.urls());
             }
         }
-        let resolver = Arc::new(Resolver::new(root)?);
+        let (resolver, routes) = Resolver::with_router(root)?;
+        if resolver.overlaps(&settings.static_url) {
+            return Err(Error::ImproperlyConfigured(format!(
+                "A URL route lies under STATIC_URL ({}); move the route or change STATIC_URL.",
+                settings.static_url
+            )));
+        }
+        let resolver = Arc::new(resolver);
         crate::urls::install(resolver.clone());
 
         let app_dirs: Vec<PathBuf> = apps.iter().map(|app| base_dir.join(app.dir())).collect();
@@ -125,7 +132,7 @@ impl Project {
             apps,
             static_finder,
         });
-        let router = assemble(&state);
+        let router = assemble(&state, routes);
         Ok(Site { state, router })
     }
 }
@@ -155,8 +162,7 @@ pub struct Site {
 /// One request's path through pony's middleware, outermost first: log → error pages (and
 /// panics) → allowed hosts → static files (DEBUG) → the project's routes, with APPEND_SLASH and
 /// the 404 page as the fallback.
-fn assemble(state: &Arc<SiteState>) -> Router {
-    let mut router = state.resolver.take_router();
+fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
     if state.settings.debug {
         router = router.nest_service(
             state.settings.static_url.trim_end_matches('/'),

@@ -363,13 +363,17 @@ fn parse_route(route: &str) -> Result<Vec<Part>> {
 pub struct Resolver {
     patterns: Vec<UrlPattern>,
     matcher: matchit::Router<usize>,
-    router: std::sync::Mutex<Option<Router>>,
 }
 
 impl Resolver {
     /// Flattens `urls` and checks every route; a bad or conflicting route is an error here, at
     /// start-up, not on the first request.
     pub fn new(urls: Urls) -> Result<Self> {
+        Self::with_router(urls).map(|(resolver, _)| resolver)
+    }
+
+    /// Like [`Resolver::new`], also returning the axum router that serves the patterns.
+    pub(crate) fn with_router(urls: Urls) -> Result<(Self, Router)> {
         let mut flat = Vec::new();
         urls.flatten("", &[], &mut flat);
         let mut patterns = Vec::with_capacity(flat.len());
@@ -392,20 +396,19 @@ impl Resolver {
             router = router.route(&axum_path, view);
             patterns.push(pattern);
         }
-        Ok(Resolver {
-            patterns,
-            matcher,
-            router: std::sync::Mutex::new(Some(router)),
-        })
+        Ok((Resolver { patterns, matcher }, router))
     }
 
-    /// The axum router of every pattern (taken once, by the project).
-    pub(crate) fn take_router(&self) -> Router {
-        self.router
-            .lock()
-            .ok()
-            .and_then(|mut r| r.take())
-            .unwrap_or_default()
+    /// Whether a route lies under `prefix` (such as `STATIC_URL`), which would clash with a
+    /// service mounted there.
+    pub(crate) fn overlaps(&self, prefix: &str) -> bool {
+        let mut probe = self.matcher.clone();
+        probe
+            .insert(format!("{prefix}{{*pony_rest}}"), usize::MAX)
+            .is_err()
+            || probe
+                .insert(prefix.trim_end_matches('/').to_owned(), usize::MAX)
+                .is_err()
     }
 
     /// The patterns in order.
@@ -644,6 +647,14 @@ mod tests {
         assert!(!r.matches("/articles/abc/"));
         assert!(!r.matches("/articles"));
         assert!(r.matches("/articles/tag/rust-lang/"));
+    }
+
+    #[test]
+    fn routes_under_a_mounted_prefix_are_detected() {
+        assert!(!resolver().overlaps("/static/"));
+        assert!(resolver().overlaps("/articles/"));
+        let r = Resolver::new(Urls::new().path("static/<path:p>", view, "")).unwrap();
+        assert!(r.overlaps("/static/"));
     }
 
     #[test]
