@@ -19,6 +19,7 @@
 pub mod apps;
 pub mod checks;
 pub mod conf;
+pub mod db;
 mod debug;
 mod error;
 pub mod http;
