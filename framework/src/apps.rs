@@ -22,6 +22,7 @@
 
 use std::path::PathBuf;
 
+use crate::db::ModelMeta;
 use crate::http::Request;
 use crate::templates::Context;
 use crate::urls::Urls;
@@ -55,6 +56,17 @@ pub trait App: Send + Sync + 'static {
     /// The app's directory, relative to the project's base directory (`src/<label>`).
     fn dir(&self) -> PathBuf {
         PathBuf::from("src").join(self.label())
+    }
+
+    /// The app's models: every `#[derive(Model)]` declared in it (found automatically).
+    fn models(&self) -> Vec<&'static ModelMeta> {
+        crate::db::registry::models_of(self.label())
+    }
+
+    /// The app's migrations as `(name, TOML source)`, oldest first — the list that
+    /// `makemigrations` keeps in `src/<label>/migrations/mod.rs`.
+    fn migrations(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
     }
 
     /// Templates compiled into the app's crate as `(name, source)`, for apps shipped in a

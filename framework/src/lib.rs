@@ -16,6 +16,10 @@
 //! # let _ = project;
 //! ```
 
+// Lets the derives' `::pony::…` paths work inside pony too (for its own apps' models).
+#[allow(unused_extern_crates)]
+extern crate self as pony;
+
 pub mod apps;
 pub mod checks;
 pub mod conf;
@@ -38,9 +42,12 @@ pub use http::{Request, redirect, render};
 pub use project::{Project, Site};
 pub use urls::{Urls, reverse};
 
+pub use pony_macros::Model;
+
 /// Re-exports of the libraries pony is built on, so a project needs no extra dependency lines.
 pub mod reexports {
     pub use axum;
+    pub use inventory;
     pub use minijinja;
     pub use serde;
     pub use tokio;

@@ -58,7 +58,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("forms.rs", include_str!("templates/app/forms.rs-tpl")),
     ("admin.rs", include_str!("templates/app/admin.rs-tpl")),
     ("tests.rs", include_str!("templates/app/tests.rs-tpl")),
-    ("migrations/.gitkeep", ""),
+    ("migrations/mod.rs", include_str!("templates/app/migrations-mod.rs-tpl")),
     (
         "templates/__APP_NAME__/index.html",
         include_str!("templates/app/index.html-tpl"),
@@ -434,7 +434,7 @@ fn main() -> std::process::ExitCode {
         let expected: Vec<PathBuf> = [
             "src/polls/admin.rs",
             "src/polls/forms.rs",
-            "src/polls/migrations/.gitkeep",
+            "src/polls/migrations/mod.rs",
             "src/polls/mod.rs",
             "src/polls/models.rs",
             "src/polls/static/polls/.gitkeep",

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod forms;
+pub mod migrations;
 pub mod models;
 #[cfg(test)]
 mod tests;
@@ -18,5 +19,9 @@ impl pony::App for ArticlesConfig {
 
     fn urls(&self) -> pony::Urls {
         urls::urlpatterns()
+    }
+
+    fn migrations(&self) -> &'static [(&'static str, &'static str)] {
+        migrations::MIGRATIONS
     }
 }

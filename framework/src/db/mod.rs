@@ -3,5 +3,23 @@
 //! Nothing here knows about HTTP.
 
 pub mod models;
+pub mod registry;
 
 pub use models::{FieldMeta, FieldType, Model, ModelMeta};
+
+/// A point in time as models store it: UTC, without an offset (Django's aware datetimes are
+/// UTC in the database too).
+pub type DateTime = chrono::NaiveDateTime;
+
+/// A calendar date.
+pub type Date = chrono::NaiveDate;
+
+/// The current time in UTC, as `auto_now` fields get it.
+///
+/// ```
+/// let before = pony::db::now();
+/// assert!(pony::db::now() >= before);
+/// ```
+pub fn now() -> DateTime {
+    chrono::Utc::now().naive_utc()
+}

@@ -1,0 +1,5 @@
+//! Migrations of this app, oldest first. `makemigrations` keeps this list; edit the
+//! migration files themselves, not this list.
+
+/// `(name, TOML source)` of each migration, embedded at compile time.
+pub const MIGRATIONS: &[(&str, &str)] = &[];

@@ -1,0 +1,321 @@
+//! Reads `#[model(...)]` and `#[field(...)]` into a model definition, with compile errors
+//! that say what to write instead.
+
+use proc_macro2::Span;
+use syn::{DeriveInput, FieldsNamed, Ident, Lit, LitStr, Type};
+
+use super::types::{RustKind, UNSUPPORTED, option_inner};
+
+/// A parsed model.
+pub(crate) struct ModelDef {
+    pub(crate) ident: Ident,
+    pub(crate) app: String,
+    pub(crate) db_table: String,
+    /// The diesel table module (`article`).
+    pub(crate) module: Ident,
+    pub(crate) ordering: Vec<String>,
+    pub(crate) verbose_name: Option<String>,
+    pub(crate) verbose_name_plural: Option<String>,
+    pub(crate) fields: Vec<FieldDef>,
+}
+
+/// Django's field kinds as the derive decides them.
+pub(crate) enum Kind {
+    Auto,
+    BigAuto,
+    Boolean,
+    Integer,
+    BigInteger,
+    Float,
+    Char(u32),
+    Text,
+    Email(u32),
+    Date,
+    DateTime,
+    ForeignKey { to: String, on_delete: &'static str },
+}
+
+/// A parsed field.
+pub(crate) struct FieldDef {
+    pub(crate) ident: Ident,
+    pub(crate) ty: Type,
+    pub(crate) rust: RustKind,
+    pub(crate) null: bool,
+    /// Django's field name (`author` for the column `author_id`).
+    pub(crate) name: String,
+    pub(crate) kind: Kind,
+    pub(crate) primary_key: bool,
+    pub(crate) unique: bool,
+    pub(crate) db_index: bool,
+    pub(crate) blank: bool,
+    pub(crate) auto_now: bool,
+    pub(crate) auto_now_add: bool,
+    pub(crate) default: Option<Lit>,
+    pub(crate) verbose_name: Option<String>,
+    pub(crate) help_text: Option<String>,
+    pub(crate) choices: Vec<(String, String)>,
+}
+
+impl FieldDef {
+    /// Whether the database assigns this column (auto-increment primary key).
+    pub(crate) fn is_auto(&self) -> bool {
+        matches!(self.kind, Kind::Auto | Kind::BigAuto)
+    }
+}
+
+impl ModelDef {
+    pub(crate) fn parse(
+        input: &DeriveInput,
+        fields: &FieldsNamed,
+        app_from_path: Option<String>,
+    ) -> syn::Result<Self> {
+        let ident = input.ident.clone();
+        let mut app = app_from_path;
+        let mut db_table = None;
+        let mut ordering = Vec::new();
+        let mut verbose_name = None;
+        let mut verbose_name_plural = None;
+        for attr in input.attrs.iter().filter(|a| a.path().is_ident("model")) {
+            attr.parse_nested_meta(|meta| {
+                let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                match key.as_str() {
+                    "app" => app = Some(meta.value()?.parse::<LitStr>()?.value()),
+                    "db_table" => db_table = Some(meta.value()?.parse::<LitStr>()?.value()),
+                    "ordering" => {
+                        ordering = meta
+                            .value()?
+                            .parse::<LitStr>()?
+                            .value()
+                            .split(',')
+                            .map(|s| s.trim().to_owned())
+                            .filter(|s| !s.is_empty())
+                            .collect()
+                    }
+                    "verbose_name" => verbose_name = Some(meta.value()?.parse::<LitStr>()?.value()),
+                    "verbose_name_plural" => {
+                        verbose_name_plural = Some(meta.value()?.parse::<LitStr>()?.value())
+                    }
+                    _ => {
+                        return Err(meta.error(
+                            "unknown #[model] option; expected app, db_table, ordering, verbose_name or verbose_name_plural",
+                        ));
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        let Some(app) = app else {
+            return Err(syn::Error::new_spanned(
+                &ident,
+                "cannot tell which app this model belongs to: declare it in src/<app>/models.rs, or write #[model(app = \"<app>\")]",
+            ));
+        };
+        let lower = ident.to_string().to_ascii_lowercase();
+        let db_table = db_table.unwrap_or_else(|| format!("{app}_{lower}"));
+        let module = Ident::new(&snake_case(&ident.to_string()), Span::call_site());
+
+        let fields = fields
+            .named
+            .iter()
+            .map(parse_field)
+            .collect::<syn::Result<Vec<_>>>()?;
+        let primary_keys = fields.iter().filter(|f| f.primary_key).count();
+        if primary_keys != 1 {
+            let message = if primary_keys == 0 {
+                "a model needs a primary key: an `id: i64` field (Django's automatic id) or one field marked #[field(primary_key)]"
+            } else {
+                "a model has exactly one primary key; more than one field is marked as one"
+            };
+            return Err(syn::Error::new_spanned(&ident, message));
+        }
+        for order in &ordering {
+            let name = order.trim_start_matches('-');
+            if !fields.iter().any(|f| f.name == name || f.ident == name) {
+                return Err(syn::Error::new_spanned(
+                    &ident,
+                    format!("ordering refers to the unknown field '{name}'"),
+                ));
+            }
+        }
+        Ok(ModelDef {
+            ident,
+            app,
+            db_table,
+            module,
+            ordering,
+            verbose_name,
+            verbose_name_plural,
+            fields,
+        })
+    }
+}
+
+/// `BlogPost` → `blog_post`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (index, c) in name.chars().enumerate() {
+        if c.is_uppercase() && index > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+#[derive(Default)]
+struct FieldOptions {
+    max_length: Option<u32>,
+    email: bool,
+    foreign_key: Option<String>,
+    on_delete: Option<String>,
+    primary_key: bool,
+    unique: bool,
+    db_index: bool,
+    blank: bool,
+    auto_now: bool,
+    auto_now_add: bool,
+    default: Option<Lit>,
+    verbose_name: Option<String>,
+    help_text: Option<String>,
+    choices: Vec<(String, String)>,
+}
+
+fn parse_options(field: &syn::Field) -> syn::Result<FieldOptions> {
+    let mut options = FieldOptions::default();
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("field")) {
+        attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            match key.as_str() {
+                "max_length" => options.max_length = Some(meta.value()?.parse::<syn::LitInt>()?.base10_parse()?),
+                "email" => options.email = true,
+                "foreign_key" => options.foreign_key = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "on_delete" => options.on_delete = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "primary_key" => options.primary_key = true,
+                "unique" => options.unique = true,
+                "db_index" => options.db_index = true,
+                "blank" => options.blank = true,
+                "auto_now" => options.auto_now = true,
+                "auto_now_add" => options.auto_now_add = true,
+                "default" => options.default = Some(meta.value()?.parse::<Lit>()?),
+                "verbose_name" => options.verbose_name = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "help_text" => options.help_text = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "choices" => {
+                    // choices = "draft:Draft, published:Published"
+                    let text = meta.value()?.parse::<LitStr>()?.value();
+                    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                        let (value, label) = pair.split_once(':').unwrap_or((pair, pair));
+                        options.choices.push((value.trim().to_owned(), label.trim().to_owned()));
+                    }
+                }
+                _ => {
+                    return Err(meta.error(
+                        "unknown #[field] option; expected one of max_length, email, foreign_key, on_delete, \
+                         primary_key, unique, db_index, blank, auto_now, auto_now_add, default, verbose_name, \
+                         help_text, choices",
+                    ));
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(options)
+}
+
+fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
+    let Some(ident) = field.ident.clone() else {
+        return Err(syn::Error::new_spanned(field, "model fields must be named"));
+    };
+    let options = parse_options(field)?;
+    let (inner, null) = match option_inner(&field.ty) {
+        Some(inner) => (inner, true),
+        None => (&field.ty, false),
+    };
+    let Some(rust) = RustKind::of(inner) else {
+        return Err(syn::Error::new_spanned(&field.ty, UNSUPPORTED));
+    };
+    let error = |message: &str| Err(syn::Error::new_spanned(&ident, message));
+    let is_id = ident == "id";
+    let mut name = ident.to_string();
+    let kind = if let Some(target) = &options.foreign_key {
+        if !matches!(rust, RustKind::I64 | RustKind::I32) {
+            return error(
+                "a foreign key holds the target's id: give it the type i64 (or Option<i64>)",
+            );
+        }
+        let Some(stripped) = name.strip_suffix("_id") else {
+            return error(
+                "a foreign key is named after its column: write `author_id: i64` for the field `author`",
+            );
+        };
+        if !target.contains('.') {
+            return error("foreign_key names the target as \"app.Model\", e.g. \"auth.User\"");
+        }
+        let on_delete = match options
+            .on_delete
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("cascade") => "Cascade",
+            Some("protect") => "Protect",
+            Some("set_null") => {
+                if !null {
+                    return error("on_delete = \"set_null\" needs a nullable field: Option<i64>");
+                }
+                "SetNull"
+            }
+            Some(_) => {
+                return error("on_delete is one of \"cascade\", \"protect\" or \"set_null\"");
+            }
+        };
+        name = stripped.to_owned();
+        Kind::ForeignKey {
+            to: target.to_ascii_lowercase(),
+            on_delete,
+        }
+    } else {
+        match rust {
+            RustKind::I64 if is_id => Kind::BigAuto,
+            RustKind::I32 if is_id => Kind::Auto,
+            RustKind::Bool => Kind::Boolean,
+            RustKind::I32 => Kind::Integer,
+            RustKind::I64 => Kind::BigInteger,
+            RustKind::F64 => Kind::Float,
+            RustKind::String if options.email => Kind::Email(options.max_length.unwrap_or(254)),
+            RustKind::String => match options.max_length {
+                Some(length) => Kind::Char(length),
+                None => Kind::Text,
+            },
+            RustKind::Date => Kind::Date,
+            RustKind::DateTime => Kind::DateTime,
+        }
+    };
+    if options.max_length.is_some() && rust != RustKind::String {
+        return error("max_length applies to String fields only");
+    }
+    if (options.auto_now || options.auto_now_add) && rust != RustKind::DateTime {
+        return error("auto_now and auto_now_add apply to DateTime fields only");
+    }
+    let primary_key = options.primary_key || is_id;
+    if primary_key && null {
+        return error("a primary key cannot be an Option");
+    }
+    Ok(FieldDef {
+        ident,
+        ty: field.ty.clone(),
+        rust,
+        null,
+        name,
+        kind,
+        primary_key,
+        unique: options.unique,
+        db_index: options.db_index,
+        blank: options.blank || null,
+        auto_now: options.auto_now,
+        auto_now_add: options.auto_now_add,
+        default: options.default,
+        verbose_name: options.verbose_name,
+        help_text: options.help_text,
+        choices: options.choices,
+    })
+}

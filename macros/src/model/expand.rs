@@ -1,0 +1,213 @@
+//! What `#[derive(Model)]` emits: the diesel table, `Queryable` and `Selectable`, and the
+//! `ModelMeta` behind `pony::db::Model`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::Lit;
+
+use super::attrs::{FieldDef, Kind, ModelDef};
+
+pub(crate) fn expand_model(model: &ModelDef) -> TokenStream {
+    let table = table(model);
+    let queryable = queryable(model);
+    let meta = meta(model);
+    quote! {
+        #table
+        #queryable
+        #meta
+    }
+}
+
+/// diesel's SQL type of a field, `Nullable` when it is an `Option`.
+fn sql_type(field: &FieldDef) -> TokenStream {
+    let base = field.rust.sql_type();
+    if field.null {
+        quote!(diesel::sql_types::Nullable<diesel::sql_types::#base>)
+    } else {
+        quote!(diesel::sql_types::#base)
+    }
+}
+
+/// `diesel::table!`, named after the model (`article`), over the `<app>_<model>` table.
+fn table(model: &ModelDef) -> TokenStream {
+    let module = &model.module;
+    let db_table = &model.db_table;
+    let pk = model
+        .fields
+        .iter()
+        .find(|f| f.primary_key)
+        .map(|f| &f.ident);
+    let columns = model.fields.iter().map(|field| {
+        let ident = &field.ident;
+        let ty = sql_type(field);
+        quote!(#ident -> #ty,)
+    });
+    let doc = format!(
+        "The `{db_table}` table of [`{}`], for diesel queries.",
+        model.ident
+    );
+    quote! {
+        diesel::table! {
+            #[doc = #doc]
+            #[sql_name = #db_table]
+            #module (#pk) {
+                #(#columns)*
+            }
+        }
+    }
+}
+
+/// `Queryable` and `Selectable` for every backend, columns in declaration order.
+fn queryable(model: &ModelDef) -> TokenStream {
+    let ident = &model.ident;
+    let module = &model.module;
+    let sql_types: Vec<TokenStream> = model.fields.iter().map(sql_type).collect();
+    let rust_types: Vec<&syn::Type> = model.fields.iter().map(|f| &f.ty).collect();
+    let names: Vec<&syn::Ident> = model.fields.iter().map(|f| &f.ident).collect();
+    let bindings: Vec<syn::Ident> = (0..names.len())
+        .map(|i| format_ident!("__field{i}"))
+        .collect();
+    quote! {
+        impl<__DB> diesel::deserialize::Queryable<(#(#sql_types,)*), __DB> for #ident
+        where
+            __DB: diesel::backend::Backend,
+            (#(#rust_types,)*): diesel::deserialize::FromStaticSqlRow<(#(#sql_types,)*), __DB>,
+        {
+            type Row = (#(#rust_types,)*);
+
+            fn build(row: Self::Row) -> diesel::deserialize::Result<Self> {
+                let (#(#bindings,)*) = row;
+                Ok(#ident { #(#names: #bindings,)* })
+            }
+        }
+
+        impl<__DB: diesel::backend::Backend> diesel::Selectable<__DB> for #ident {
+            type SelectExpression = (#(#module::#names,)*);
+
+            fn construct_selection() -> Self::SelectExpression {
+                (#(#module::#names,)*)
+            }
+        }
+    }
+}
+
+fn field_type(kind: &Kind) -> TokenStream {
+    let ft = quote!(::pony::db::models::FieldType);
+    match kind {
+        Kind::Auto => quote!(#ft::AutoField),
+        Kind::BigAuto => quote!(#ft::BigAutoField),
+        Kind::Boolean => quote!(#ft::BooleanField),
+        Kind::Integer => quote!(#ft::IntegerField),
+        Kind::BigInteger => quote!(#ft::BigIntegerField),
+        Kind::Float => quote!(#ft::FloatField),
+        Kind::Char(max_length) => quote!(#ft::CharField { max_length: #max_length }),
+        Kind::Text => quote!(#ft::TextField),
+        Kind::Email(max_length) => quote!(#ft::EmailField { max_length: #max_length }),
+        Kind::Date => quote!(#ft::DateField),
+        Kind::DateTime => quote!(#ft::DateTimeField),
+        Kind::ForeignKey { to, on_delete } => {
+            let on_delete = format_ident!("{on_delete}");
+            quote!(#ft::ForeignKey { to: #to.to_owned(), on_delete: ::pony::db::models::OnDelete::#on_delete })
+        }
+    }
+}
+
+fn default_value(literal: &Lit) -> TokenStream {
+    let dv = quote!(::pony::db::models::DefaultValue);
+    match literal {
+        Lit::Bool(value) => quote!(#dv::Bool(#value)),
+        Lit::Int(value) => quote!(#dv::Int(#value)),
+        Lit::Float(value) => quote!(#dv::Float(#value)),
+        Lit::Str(value) => quote!(#dv::Str(#value.to_owned())),
+        other => syn::Error::new_spanned(other, "a default is a bool, number or string literal")
+            .into_compile_error(),
+    }
+}
+
+fn field_meta(field: &FieldDef) -> TokenStream {
+    let name = &field.name;
+    let column = field.ident.to_string();
+    let field_type = field_type(&field.kind);
+    let flag = |set: bool, name: &str| {
+        let name = format_ident!("{name}");
+        set.then(|| quote!(field.#name = true;))
+    };
+    let flags = [
+        flag(field.null, "null"),
+        flag(field.blank, "blank"),
+        flag(field.unique, "unique"),
+        flag(field.db_index, "db_index"),
+        flag(field.primary_key, "primary_key"),
+        flag(field.auto_now, "auto_now"),
+        flag(field.auto_now_add, "auto_now_add"),
+    ];
+    let default = field.default.as_ref().map(|lit| {
+        let value = default_value(lit);
+        quote!(field.default = Some(#value);)
+    });
+    let verbose_name = field
+        .verbose_name
+        .as_ref()
+        .map(|v| quote!(field.verbose_name = #v.to_owned();));
+    let help_text = field
+        .help_text
+        .as_ref()
+        .map(|v| quote!(field.help_text = #v.to_owned();));
+    let choices = (!field.choices.is_empty()).then(|| {
+        let pairs = field
+            .choices
+            .iter()
+            .map(|(v, l)| quote!((#v.to_owned(), #l.to_owned())));
+        quote!(field.choices = vec![#(#pairs),*];)
+    });
+    quote! {{
+        let mut field = ::pony::db::models::FieldMeta::new(#name, #field_type);
+        field.column = #column.to_owned();
+        #(#flags)*
+        #default
+        #verbose_name
+        #help_text
+        #choices
+        field
+    }}
+}
+
+/// `impl pony::db::Model`, with the metadata built once.
+fn meta(model: &ModelDef) -> TokenStream {
+    let ident = &model.ident;
+    let app = &model.app;
+    let name = ident.to_string();
+    let db_table = &model.db_table;
+    let ordering = &model.ordering;
+    let fields = model.fields.iter().map(field_meta);
+    let verbose_name = model.verbose_name.as_ref().map(|v| {
+        quote! {
+            meta.verbose_name = #v.to_owned();
+            meta.verbose_name_plural = format!("{}s", #v);
+        }
+    });
+    let verbose_name_plural = model
+        .verbose_name_plural
+        .as_ref()
+        .map(|v| quote!(meta.verbose_name_plural = #v.to_owned();));
+    quote! {
+        ::pony::reexports::inventory::submit! {
+            ::pony::db::registry::RegisteredModel { meta: <#ident as ::pony::db::Model>::meta }
+        }
+
+        impl ::pony::db::Model for #ident {
+            fn meta() -> &'static ::pony::db::ModelMeta {
+                static META: ::std::sync::LazyLock<::pony::db::ModelMeta> = ::std::sync::LazyLock::new(|| {
+                    let mut meta = ::pony::db::ModelMeta::new(#app, #name);
+                    meta.db_table = #db_table.to_owned();
+                    meta.ordering = vec![#(#ordering.to_owned()),*];
+                    #verbose_name
+                    #verbose_name_plural
+                    meta.fields = vec![#(#fields),*];
+                    meta
+                });
+                &META
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Which Rust types a model field may have, and what each becomes: a Django field type and a
+//! diesel SQL type.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{GenericArgument, PathArguments, Type};
+
+/// The base kinds of Rust types a field can have (inside an optional `Option`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RustKind {
+    Bool,
+    I32,
+    I64,
+    F64,
+    String,
+    Date,
+    DateTime,
+}
+
+impl RustKind {
+    /// Recognises the last path segment (`i64`, `String`, `NaiveDate`, `DateTime`, …).
+    pub(crate) fn of(ty: &Type) -> Option<Self> {
+        let Type::Path(path) = ty else { return None };
+        let segment = path.path.segments.last()?;
+        Some(match segment.ident.to_string().as_str() {
+            "bool" => RustKind::Bool,
+            "i32" => RustKind::I32,
+            "i64" => RustKind::I64,
+            "f64" => RustKind::F64,
+            "String" => RustKind::String,
+            "NaiveDate" | "Date" => RustKind::Date,
+            "NaiveDateTime" | "DateTime" => RustKind::DateTime,
+            _ => return None,
+        })
+    }
+
+    /// diesel's SQL type for this kind.
+    pub(crate) fn sql_type(self) -> TokenStream {
+        match self {
+            RustKind::Bool => quote!(Bool),
+            RustKind::I32 => quote!(Integer),
+            RustKind::I64 => quote!(BigInt),
+            RustKind::F64 => quote!(Double),
+            RustKind::String => quote!(Text),
+            RustKind::Date => quote!(Date),
+            RustKind::DateTime => quote!(Timestamp),
+        }
+    }
+}
+
+/// `Option<T>` → `Some(T)`.
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let segment = path.path.segments.last()?;
+    if segment.ident != "Option" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// The message for a field type pony cannot store.
+pub(crate) const UNSUPPORTED: &str = "pony models support the field types bool, i32, i64, f64, String, \
+     NaiveDate, DateTime (pony::db::DateTime) and Option of these";
