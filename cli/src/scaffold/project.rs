@@ -221,7 +221,7 @@ mod tests {
         assert!(
             cargo_toml.contains(
                 "\n[dependencies]\npony = { path = \"/opt/pony \\\"src\\\"/framework\" }\n\
-                 pony-cli = { path = \"/opt/pony \\\"src\\\"/cli\" }\n\n"
+                 pony-cli = { path = \"/opt/pony \\\"src\\\"/cli\" }\n"
             ),
             "{cargo_toml}"
         );
