@@ -2,6 +2,7 @@
 //!
 //! Nothing here knows about HTTP.
 
+pub mod migrations;
 pub mod models;
 pub mod registry;
 

@@ -32,9 +32,7 @@ impl MigrationFile {
     /// in error messages, which also give the line.
     pub fn parse(name: &str, text: &str) -> Result<Self> {
         toml::from_str(text).map_err(|error| {
-            let line = error
-                .span()
-                .map(|span| line_of(text, span.start));
+            let line = error.span().map(|span| line_of(text, span.start));
             let message = error.message().trim_end();
             let message = match line {
                 Some(line) => format!("Migration file {name}, line {line}: {message}"),
@@ -95,7 +93,9 @@ fn render_operation(out: &mut String, operation: &Operation) {
             return;
         }
         Err(error) => {
-            out.push_str(&format!("# this operation could not be rendered: {error}\n"));
+            out.push_str(&format!(
+                "# this operation could not be rendered: {error}\n"
+            ));
             return;
         }
     };

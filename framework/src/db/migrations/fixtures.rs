@@ -30,7 +30,10 @@ pub fn article() -> ModelMeta {
     updated_at.auto_now = true;
     ModelMeta::new("articles", "Article")
         .field(FieldMeta::new("id", FieldType::BigAutoField).primary_key())
-        .field(FieldMeta::new("title", FieldType::CharField { max_length: 200 }))
+        .field(FieldMeta::new(
+            "title",
+            FieldType::CharField { max_length: 200 },
+        ))
         .field(FieldMeta::new("content", FieldType::TextField))
         .field(author())
         .field(created_at)

@@ -1,9 +1,8 @@
 //! The operations a migration is made of, as Django names them.
 //!
-//! Model names: `CreateModel`, `DeleteModel`, `RenameModel`, `AlterModelOptions` and
-//! `AlterModelTable` carry the model's name as written (`Article`); the field and index
-//! operations carry it in lower case (`article`), as Django's `model_name` does. Lookups
-//! ignore case either way.
+//! Model names, as Django writes them: `CreateModel`, `DeleteModel` and `RenameModel` carry
+//! the model's name as written (`Article`); the other operations carry it in lower case
+//! (`article`). Lookups ignore case either way.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +12,6 @@ use crate::db::models::{FieldMeta, IndexMeta};
 /// One step of a migration (written as a `[[operations]]` table with `type = "…"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", deny_unknown_fields)]
-#[allow(clippy::large_enum_variant)] // Readability of construction beats a few bytes here.
 pub enum Operation {
     /// Creates a model and its table.
     CreateModel {
@@ -175,6 +173,7 @@ impl Operation {
             }
             Operation::AlterModelOptions { name, .. } => format!("Change Meta options on {name}"),
             Operation::AlterModelTable { name, table } => {
+                let table = if table.is_empty() { "(default)" } else { table };
                 format!("Rename table for {name} to {table}")
             }
             Operation::AddField {
@@ -333,13 +332,13 @@ mod tests {
             },
             Operation::RunSql(RunSql::default()),
             Operation::AlterModelOptions {
-                name: "Article".into(),
+                name: "article".into(),
                 ordering: vec![],
                 verbose_name: String::new(),
                 verbose_name_plural: String::new(),
             },
             Operation::AlterModelTable {
-                name: "Article".into(),
+                name: "article".into(),
                 table: "news".into(),
             },
         ]
@@ -362,16 +361,18 @@ mod tests {
                 "Remove index name from article",
                 "Alter unique_together for article (1 constraint(s))",
                 "Raw SQL operation",
-                "Change Meta options on Article",
-                "Rename table for Article to news",
+                "Change Meta options on article",
+                "Rename table for article to news",
             ]
         );
     }
 
     #[test]
     fn name_fragments_follow_django() {
-        let fragments: Vec<Option<String>> =
-            all().iter().map(Operation::migration_name_fragment).collect();
+        let fragments: Vec<Option<String>> = all()
+            .iter()
+            .map(Operation::migration_name_fragment)
+            .collect();
         let expected = [
             Some("article"),
             Some("article_headline"),
@@ -387,8 +388,7 @@ mod tests {
             Some("alter_article_options"),
             Some("alter_article_table"),
         ];
-        let expected: Vec<Option<String>> =
-            expected.iter().map(|f| f.map(str::to_owned)).collect();
+        let expected: Vec<Option<String>> = expected.iter().map(|f| f.map(str::to_owned)).collect();
         assert_eq!(fragments, expected);
     }
 }

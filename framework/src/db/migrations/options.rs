@@ -84,10 +84,7 @@ impl DisplayNames {
         DisplayNames {
             db_table: keep(&meta.db_table, default_table(&meta.app_label, &meta.name)),
             verbose_name: keep(&meta.verbose_name, camel_to_words(&meta.name)),
-            verbose_name_plural: keep(
-                &meta.verbose_name_plural,
-                format!("{}s", meta.verbose_name),
-            ),
+            verbose_name_plural: keep(&meta.verbose_name_plural, format!("{}s", meta.verbose_name)),
         }
     }
 

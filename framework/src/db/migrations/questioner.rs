@@ -79,23 +79,27 @@ pub struct FixedAnswers {
 
 impl Questioner for FixedAnswers {
     fn ask_rename_model(&mut self, old: &ModelMeta, new: &ModelMeta) -> bool {
-        self.asked.push(format!("rename model {} -> {}", old.key(), new.name));
+        self.asked
+            .push(format!("rename model {} -> {}", old.key(), new.name));
         self.renames
     }
 
     fn ask_rename(&mut self, model: &str, old_name: &str, new_name: &str, kind: &str) -> bool {
-        self.asked
-            .push(format!("rename field {model}.{old_name} -> {new_name} ({kind})"));
+        self.asked.push(format!(
+            "rename field {model}.{old_name} -> {new_name} ({kind})"
+        ));
         self.renames
     }
 
     fn ask_not_null_addition(&mut self, model: &str, field: &str) -> Result<NotNullAnswer> {
-        self.asked.push(format!("not null addition {model}.{field}"));
+        self.asked
+            .push(format!("not null addition {model}.{field}"));
         Ok(self.answer())
     }
 
     fn ask_not_null_alteration(&mut self, model: &str, field: &str) -> Result<NotNullAnswer> {
-        self.asked.push(format!("not null alteration {model}.{field}"));
+        self.asked
+            .push(format!("not null alteration {model}.{field}"));
         Ok(self.answer())
     }
 }

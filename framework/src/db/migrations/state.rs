@@ -53,7 +53,9 @@ impl ProjectState {
 
     /// The models of one app.
     pub fn app_models<'a>(&'a self, app_label: &'a str) -> impl Iterator<Item = &'a ModelMeta> {
-        self.models.values().filter(move |m| m.app_label == app_label)
+        self.models
+            .values()
+            .filter(move |m| m.app_label == app_label)
     }
 
     /// Replays `operation` of app `app_label` onto this state; an error (and an unchanged
@@ -163,7 +165,10 @@ impl ProjectState {
                 let model = self.model_mut(app, model_name, &action)?;
                 field_of(model, name, &action)?;
                 if field.name != *name {
-                    let why = format!("the new definition is named {} (use RenameField to rename)", field.name);
+                    let why = format!(
+                        "the new definition is named {} (use RenameField to rename)",
+                        field.name
+                    );
                     return Err(fail(&action, &why));
                 }
                 let mut field = field.clone();
@@ -193,7 +198,10 @@ impl ProjectState {
             Operation::AddIndex { model_name, index } => {
                 let action = format!("cannot add index {} to {}", index.name, lower(model_name));
                 if let Some(other) = self.index_owner(&index.name) {
-                    return Err(fail(&action, &format!("{other} already has an index of that name")));
+                    return Err(fail(
+                        &action,
+                        &format!("{other} already has an index of that name"),
+                    ));
                 }
                 let model = self.model_mut(app, model_name, &action)?;
                 model.indexes.push(index.clone());
@@ -240,10 +248,10 @@ impl ProjectState {
         self.models.insert(new_key.clone(), model);
         for other in self.models.values_mut() {
             for field in &mut other.fields {
-                if let FieldType::ForeignKey { to, .. } = &mut field.field_type {
-                    if to.to_lowercase() == old_key {
-                        *to = new_key.clone();
-                    }
+                if let FieldType::ForeignKey { to, .. } = &mut field.field_type
+                    && to.to_lowercase() == old_key
+                {
+                    *to = new_key.clone();
                 }
             }
         }
@@ -267,10 +275,10 @@ impl ProjectState {
         let mut found = Vec::new();
         for (model_key, model) in &self.models {
             for field in &model.fields {
-                if let FieldType::ForeignKey { to, .. } = &field.field_type {
-                    if to.to_lowercase() == key {
-                        found.push((model_key.clone(), field.name.clone()));
-                    }
+                if let FieldType::ForeignKey { to, .. } = &field.field_type
+                    && to.to_lowercase() == key
+                {
+                    found.push((model_key.clone(), field.name.clone()));
                 }
             }
         }
@@ -280,7 +288,10 @@ impl ProjectState {
     fn check_target(&self, action: &str, field: &FieldMeta) -> Result<()> {
         if let FieldType::ForeignKey { to, .. } = &field.field_type {
             let Some(target) = self.get_key(to) else {
-                let why = format!("{} refers to {to}, which does not exist (is a dependency on its app missing?)", field.name);
+                let why = format!(
+                    "{} refers to {to}, which does not exist (is a dependency on its app missing?)",
+                    field.name
+                );
                 return Err(fail(action, &why));
             };
             if target.pk().is_none() {
@@ -314,8 +325,15 @@ fn field_of<'a>(model: &'a ModelMeta, name: &str, action: &str) -> Result<&'a Fi
 
 /// Why a field cannot be removed: an index or `unique_together` still uses it.
 fn used_by(model: &ModelMeta, name: &str) -> Option<String> {
-    if let Some(index) = model.indexes.iter().find(|i| i.fields.iter().any(|f| f == name)) {
-        return Some(format!("index {} uses it (remove the index first)", index.name));
+    if let Some(index) = model
+        .indexes
+        .iter()
+        .find(|i| i.fields.iter().any(|f| f == name))
+    {
+        return Some(format!(
+            "index {} uses it (remove the index first)",
+            index.name
+        ));
     }
     if model.unique_together.iter().flatten().any(|f| f == name) {
         return Some("unique_together uses it (alter unique_together first)".to_owned());

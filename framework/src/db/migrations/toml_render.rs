@@ -235,7 +235,9 @@ mod tests {
 
     #[test]
     fn keys_are_ordered_by_shape() {
-        let table: Table = toml::from_str("type = \"X\"\nmax_length = 3\nname = \"a\"\ncolumn = \"a\"\nzz = 1").unwrap();
+        let table: Table =
+            toml::from_str("type = \"X\"\nmax_length = 3\nname = \"a\"\ncolumn = \"a\"\nzz = 1")
+                .unwrap();
         assert_eq!(
             inline(&Value::Table(table), Shape::Field),
             "{ name = \"a\", column = \"a\", type = \"X\", max_length = 3, zz = 1 }"

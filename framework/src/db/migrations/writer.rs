@@ -118,7 +118,10 @@ mod tests {
     #[test]
     fn names_follow_django() {
         let none: [&str; 0] = [];
-        assert_eq!(next_name(&none, &[add("a", "b")], None, now()), "0001_initial");
+        assert_eq!(
+            next_name(&none, &[add("a", "b")], None, now()),
+            "0001_initial"
+        );
         assert_eq!(next_name(&none, &[], Some("seed"), now()), "0001_seed");
         let existing = ["0001_initial", "0002_article_headline"];
         assert_eq!(
@@ -136,8 +139,14 @@ mod tests {
             "0003_article_slug_article_subtitle_article_summary_and_more"
         );
         let raw = [add("article", "slug"), Operation::RunSql(RunSql::default())];
-        assert_eq!(next_name(&existing, &raw, None, now()), "0003_auto_20261126_0130");
-        assert_eq!(next_name(&existing, &[], None, now()), "0003_auto_20261126_0130");
+        assert_eq!(
+            next_name(&existing, &raw, None, now()),
+            "0003_auto_20261126_0130"
+        );
+        assert_eq!(
+            next_name(&existing, &[], None, now()),
+            "0003_auto_20261126_0130"
+        );
         assert_eq!(next_name(&["0009_x"], &[], Some("y"), now()), "0010_y");
     }
 
@@ -155,6 +164,14 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 "
         );
         let none: [&str; 0] = [];
-        assert!(render_index(&none).ends_with("\npub const MIGRATIONS: &[(&str, &str)] = &[];\n"));
+        assert_eq!(
+            render_index(&none),
+            "//! Migrations of this app, oldest first. `makemigrations` keeps this list; edit the
+//! migration files themselves, not this list.
+
+/// `(name, TOML source)` of each migration, embedded at compile time.
+pub const MIGRATIONS: &[(&str, &str)] = &[];
+"
+        );
     }
 }

@@ -135,9 +135,17 @@ fn long_options_get_their_own_table() {
         ..MigrationFile::default()
     }
     .render("0.1.0", at());
-    assert!(text.contains("\n[operations.options]\ndb_table = \"news_items\"\nordering = [\"-created_at\"]\n"), "{text}");
+    assert!(
+        text.contains(
+            "\n[operations.options]\ndb_table = \"news_items\"\nordering = [\"-created_at\"]\n"
+        ),
+        "{text}"
+    );
     assert!(text.contains("indexes = [\n    { name = \"article_title_created_idx\", fields = [\"title\", \"created_at\"] },\n]\n"), "{text}");
-    assert!(text.contains("postgresql = '''\nCREATE EXTENSION"), "{text}");
+    assert!(
+        text.contains("postgresql = '''\nCREATE EXTENSION"),
+        "{text}"
+    );
     let short = Operation::CreateModel {
         name: "Tag".into(),
         fields: vec![FieldMeta::new("id", FieldType::AutoField).primary_key()],
@@ -151,18 +159,29 @@ fn long_options_get_their_own_table() {
         ..MigrationFile::default()
     }
     .render("0.1.0", at());
-    assert!(text.ends_with("]\noptions = { ordering = [\"id\"] }\n"), "{text}");
+    assert!(
+        text.ends_with("]\noptions = { ordering = [\"id\"] }\n"),
+        "{text}"
+    );
 }
 
 #[test]
 fn errors_name_the_file_and_line() {
-    let text = "dependencies = []\n\n[[operations]]\ntype = \"AddField\"\nmodel_name = \"a\"\nbogus = 1\n";
+    let text =
+        "dependencies = []\n\n[[operations]]\ntype = \"AddField\"\nmodel_name = \"a\"\nbogus = 1\n";
     let error = MigrationFile::parse("articles/0002_x.toml", text).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Parse);
     assert!(
-        error.message().starts_with("Migration file articles/0002_x.toml, line 3: unknown field `bogus`"),
+        error
+            .message()
+            .starts_with("Migration file articles/0002_x.toml, line 3: unknown field `bogus`"),
         "{error}"
     );
     let error = MigrationFile::parse("a.toml", "initial = \n").unwrap_err();
-    assert!(error.message().starts_with("Migration file a.toml, line 1:"), "{error}");
+    assert!(
+        error
+            .message()
+            .starts_with("Migration file a.toml, line 1:"),
+        "{error}"
+    );
 }

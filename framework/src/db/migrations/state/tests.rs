@@ -23,8 +23,13 @@ fn replayed_models_equal_the_compiled_ones() {
 fn inconsistent_operations_are_errors() {
     let mut state = state();
     let field = FieldMeta::new("nope", FieldType::TextField);
-    let error = state.apply("articles", &op_alter("nope", field)).unwrap_err();
-    assert_eq!(error.message(), "cannot alter field article.nope: no such field");
+    let error = state
+        .apply("articles", &op_alter("nope", field))
+        .unwrap_err();
+    assert_eq!(
+        error.message(),
+        "cannot alter field article.nope: no such field"
+    );
     let error = state
         .apply(
             "articles",
@@ -38,7 +43,12 @@ fn inconsistent_operations_are_errors() {
         "cannot delete model articles.Comment: no such model articles.comment"
     );
     let error = state
-        .apply("auth", &Operation::DeleteModel { name: "User".into() })
+        .apply(
+            "auth",
+            &Operation::DeleteModel {
+                name: "User".into(),
+            },
+        )
         .unwrap_err();
     assert_eq!(
         error.message(),
@@ -58,8 +68,16 @@ fn inconsistent_operations_are_errors() {
         preserve_default: true,
     };
     let error = state.apply("articles", &add).unwrap_err();
-    assert!(error.message().contains("refers to auth.group, which does not exist"));
-    assert_eq!(state, super::super::fixtures::state(), "failed operations change nothing");
+    assert!(
+        error
+            .message()
+            .contains("refers to auth.group, which does not exist")
+    );
+    assert_eq!(
+        state,
+        super::super::fixtures::state(),
+        "failed operations change nothing"
+    );
 }
 
 #[test]
@@ -74,7 +92,11 @@ fn rename_model_follows_foreign_keys_and_default_names() {
     assert_eq!(person.db_table, "auth_person");
     assert_eq!(person.verbose_name_plural, "persons");
     assert!(state.get("auth", "user").is_none());
-    let author = state.get("articles", "article").unwrap().get_field("author").unwrap();
+    let author = state
+        .get("articles", "article")
+        .unwrap()
+        .get_field("author")
+        .unwrap();
     assert_eq!(
         author.field_type,
         FieldType::ForeignKey {
@@ -95,8 +117,12 @@ fn rename_field_follows_references() {
         fields: vec!["title".into()],
         unique: false,
     }];
-    state.apply("auth", &super::super::fixtures::create(&user())).unwrap();
-    state.apply("articles", &super::super::fixtures::create(&model)).unwrap();
+    state
+        .apply("auth", &super::super::fixtures::create(&user()))
+        .unwrap();
+    state
+        .apply("articles", &super::super::fixtures::create(&model))
+        .unwrap();
     for (old, new) in [("title", "headline"), ("author", "writer")] {
         let rename = Operation::RenameField {
             model_name: "article".into(),
@@ -140,7 +166,10 @@ fn fields_in_use_cannot_be_removed() {
         },
     };
     state.apply("articles", &index).unwrap();
-    assert!(state.apply("articles", &index).is_err(), "duplicate index name");
+    assert!(
+        state.apply("articles", &index).is_err(),
+        "duplicate index name"
+    );
     let remove = Operation::RemoveField {
         model_name: "article".into(),
         name: "title".into(),
