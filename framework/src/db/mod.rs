@@ -2,11 +2,18 @@
 //!
 //! Nothing here knows about HTTP.
 
+pub mod connection;
+pub mod migrate;
 pub mod migrations;
 pub mod models;
+pub mod pool;
 pub mod registry;
+pub mod url;
 
+pub use connection::Connection;
 pub use models::{FieldMeta, FieldType, Model, ModelMeta};
+pub use pool::{Db, PooledConnection};
+pub use url::{Backend, DatabaseUrl};
 
 /// A point in time as models store it: UTC, without an offset (Django's aware datetimes are
 /// UTC in the database too).

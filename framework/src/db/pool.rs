@@ -140,8 +140,10 @@ impl Db {
     /// # use pony::db::{pool::Db, url::DatabaseUrl};
     /// # let db = Db::connect(&DatabaseUrl::sqlite_memory())?;
     ///
+    /// use diesel::{dsl::sql, sql_types::BigInt};
+    ///
     /// let n: i64 = db
-    ///     .run(|conn| Ok(diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>("40 + 2")).get_result(conn)?))
+    ///     .run(|conn| Ok(diesel::select(sql::<BigInt>("40 + 2")).get_result(conn)?))
     ///     .await?;
     /// assert_eq!(n, 42);
     /// # Ok(()) }
@@ -152,7 +154,7 @@ impl Db {
         T: Send + 'static,
     {
         let db = self.clone();
-        match tokio::task::spawn_blocking(move || f(&mut db.get()?)).await {
+        match tokio::task::spawn_blocking(move || f(&mut *db.get()?)).await {
             Ok(result) => result,
             Err(error) => Err(join_error(error)),
         }
@@ -163,7 +165,7 @@ impl Db {
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> pony::Result<()> {
-    /// use diesel::connection::SimpleConnection;
+    /// use diesel::{connection::SimpleConnection, prelude::*, sql_types::BigInt};
     /// # use pony::db::{pool::Db, url::DatabaseUrl};
     /// # let db = Db::connect(&DatabaseUrl::sqlite_memory())?;
     ///
@@ -174,7 +176,10 @@ impl Db {
     ///         Err(pony::Error::other("changed my mind"))
     ///     })
     ///     .await;
-    /// assert!(failed.is_err()); // and the row is not there
+    /// assert!(failed.is_err());
+    /// let count = diesel::dsl::sql::<BigInt>("(SELECT COUNT(*) FROM t)");
+    /// let rows: i64 = db.run(|conn| Ok(diesel::select(count).get_result(conn)?)).await?;
+    /// assert_eq!(rows, 0); // rolled back
     /// # Ok(()) }
     /// ```
     pub async fn transaction<T, F>(&self, f: F) -> Result<T>
@@ -186,7 +191,7 @@ impl Db {
     }
 
     /// "the database did not answer within 5 s (WHY)", from r2d2's timeout.
-    fn timeout_error(&self, error: &r2d2::Error) -> Error {
+    fn timeout_error(&self, error: &r2d2::PoolError) -> Error {
         // r2d2's only error is the timeout; its text ends with the last connection error
         // (already a pony message, password masked), if any.
         let text = error.to_string();
@@ -194,13 +199,10 @@ impl Db {
             .strip_prefix("timed out waiting for connection")
             .map(|rest| rest.trim_start_matches(':').trim())
             .filter(|rest| !rest.is_empty());
-        let reason = match last {
-            Some(last) => last.to_owned(),
-            None => format!(
-                "all {} connections to {} stayed busy",
-                self.pool.max_size(),
-                self.shown
-            ),
+        let reason = match (last, self.pool.max_size()) {
+            (Some(last), _) => last.to_owned(),
+            (None, 1) => format!("its only connection to {} stayed in use", self.shown),
+            (None, n) => format!("all {n} connections to {} stayed in use", self.shown),
         };
         Error::other(format!(
             "the database did not answer within {} s ({reason})",
@@ -232,7 +234,7 @@ pub fn atomic<T, F>(conn: &mut Connection, f: F) -> Result<T>
 where
     F: FnOnce(&mut Connection) -> Result<T>,
 {
-    type Manager = <Connection as diesel::Connection>::TransactionManager;
+    type Transactions = <Connection as diesel::Connection>::TransactionManager;
     let began_immediate = match conn {
         Connection::Sqlite(sqlite) => {
             match AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE") {
@@ -247,17 +249,17 @@ where
         _ => false,
     };
     if !began_immediate {
-        Manager::begin_transaction(conn)?;
+        Transactions::begin_transaction(conn)?;
     }
     match f(conn) {
         Ok(value) => {
-            Manager::commit_transaction(conn)?;
+            Transactions::commit_transaction(conn)?;
             Ok(value)
         }
         Err(error) => {
             // The caller's error says what went wrong; a failed rollback leaves the
             // connection marked broken, and the pool discards it.
-            if let Err(rollback) = Manager::rollback_transaction(conn) {
+            if let Err(rollback) = Transactions::rollback_transaction(conn) {
                 tracing::error!(error = %rollback, "rolling back a transaction failed");
             }
             Err(error)
@@ -303,8 +305,9 @@ impl ManageConnection for ConnectionManager {
     fn is_valid(&self, conn: &mut Connection) -> Result<()> {
         conn.ping().map_err(|error| {
             Error::other(format!(
-                "the connection to {} is broken: {error}",
-                self.url.display()
+                "the connection to {} is broken: {}",
+                self.url.display(),
+                self.url.redact(&error.to_string())
             ))
         })
     }
@@ -358,5 +361,291 @@ impl fmt::Debug for Db {
             .field("connections", &state.connections)
             .field("idle_connections", &state.idle_connections)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel::sql_types::{BigInt, Text};
+
+    use super::*;
+    // Explicit: diesel's prelude glob-imports its own `Connection` trait.
+    use crate::db::connection::Connection;
+
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        count: i64,
+    }
+
+    #[derive(QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = Text)]
+        journal_mode: String,
+    }
+
+    #[derive(QueryableByName)]
+    struct Flag {
+        #[diesel(sql_type = BigInt)]
+        foreign_keys: i64,
+    }
+
+    fn count(conn: &mut Connection, table: &str) -> Result<i64> {
+        let row: Count =
+            diesel::sql_query(format!("SELECT COUNT(*) AS count FROM {table}")).get_result(conn)?;
+        Ok(row.count)
+    }
+
+    fn sqlite_db(dir: &tempfile::TempDir) -> Db {
+        Db::connect(&DatabaseUrl::parse("sqlite://data/app.db", dir.path()).unwrap()).unwrap()
+    }
+
+    /// What every backend must do: concurrent writes, commit and rollback, savepoints, 404s,
+    /// panics. `table` must be unique to this test run.
+    async fn exercise(db: &Db, table: &'static str) {
+        db.run(move |conn| {
+            conn.batch_execute(&format!("DROP TABLE IF EXISTS {table}"))?;
+            conn.batch_execute(&format!(
+                "CREATE TABLE {table} (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)"
+            ))?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+
+        // 50 concurrent inserts, each on whichever pooled connection is free.
+        let tasks: Vec<_> = (0..50)
+            .map(|i| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    db.run(move |conn| {
+                        conn.batch_execute(&format!(
+                            "INSERT INTO {table} (id, n) VALUES ({i}, {i})"
+                        ))?;
+                        Ok(())
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(db.run(move |c| count(c, table)).await.unwrap(), 50);
+
+        // 20 concurrent read-then-write transactions: each reads the count, then inserts.
+        let tasks: Vec<_> = (0..20)
+            .map(|i| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    db.transaction(move |conn| {
+                        let before = count(conn, table)?;
+                        conn.batch_execute(&format!(
+                            "INSERT INTO {table} (id, n) VALUES ({}, {before})",
+                            1000 + i
+                        ))?;
+                        Ok(())
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(db.run(move |c| count(c, table)).await.unwrap(), 70);
+
+        // Err rolls back.
+        let failed: Result<()> = db
+            .transaction(move |conn| {
+                conn.batch_execute(&format!("INSERT INTO {table} (id, n) VALUES (2000, 0)"))?;
+                Err(Error::other("changed my mind"))
+            })
+            .await;
+        assert_eq!(failed.unwrap_err().to_string(), "changed my mind");
+        assert_eq!(db.run(move |c| count(c, table)).await.unwrap(), 70);
+
+        // A nested atomic is a savepoint: its failure leaves the outer work in place.
+        db.transaction(move |conn| {
+            conn.batch_execute(&format!("INSERT INTO {table} (id, n) VALUES (3000, 0)"))?;
+            let inner: Result<()> = atomic(conn, |conn| {
+                conn.batch_execute(&format!("INSERT INTO {table} (id, n) VALUES (3001, 0)"))?;
+                Err(Error::other("inner"))
+            });
+            assert!(inner.is_err());
+            Ok(())
+        })
+        .await
+        .unwrap();
+        assert_eq!(db.run(move |c| count(c, table)).await.unwrap(), 71);
+
+        // A panic comes back as an error, rolls back, and the pool keeps working.
+        let panicked: Result<()> = db
+            .transaction(move |conn| {
+                conn.batch_execute(&format!("INSERT INTO {table} (id, n) VALUES (4000, 0)"))?;
+                panic!("boom in the closure");
+            })
+            .await;
+        match panicked {
+            Err(Error::Panic(report)) => assert!(report.message.contains("boom in the closure")),
+            other => panic!("expected Error::Panic, got {other:?}"),
+        }
+        assert_eq!(db.run(move |c| count(c, table)).await.unwrap(), 71);
+
+        // No row is a 404; a bad query is a plain error.
+        let missing = db
+            .run(move |conn| {
+                let row: Count =
+                    diesel::sql_query(format!("SELECT n AS count FROM {table} WHERE id = -1"))
+                        .get_result(conn)?;
+                Ok(row.count)
+            })
+            .await;
+        assert!(matches!(missing, Err(Error::Http404(None))), "{missing:?}");
+        let bad = db.run(|conn| count(conn, "pony_no_such_table")).await;
+        assert!(matches!(bad, Err(Error::Other(_))), "{bad:?}");
+
+        db.run(move |conn| Ok(conn.batch_execute(&format!("DROP TABLE {table}"))?))
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_pool_does_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite_db(&dir);
+        assert_eq!(db.backend(), Backend::Sqlite);
+        assert!(dir.path().join("data/app.db").is_file());
+        exercise(&db, "pony_pool_test").await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_pool_connections_have_the_pragmas() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite_db(&dir);
+        // Hold several connections at once so more than one pooled connection is checked.
+        let conns: Vec<PooledConnection> = (0..4).map(|_| db.get().unwrap()).collect();
+        for mut conn in conns {
+            let Connection::Sqlite(sqlite) = &mut *conn else {
+                panic!("not SQLite")
+            };
+            let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
+                .get_result(sqlite)
+                .unwrap();
+            assert_eq!(mode.journal_mode, "wal");
+            let fk: Flag = diesel::sql_query("PRAGMA foreign_keys")
+                .get_result(sqlite)
+                .unwrap();
+            assert_eq!(fk.foreign_keys, 1);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn fifty_concurrent_sqlite_writers_never_see_database_is_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite_db(&dir);
+        db.run(
+            |conn| Ok(conn.batch_execute("CREATE TABLE hit (id INTEGER PRIMARY KEY, at TEXT)")?),
+        )
+        .await
+        .unwrap();
+        let tasks: Vec<_> = (0..50)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    db.run(|conn| {
+                        for _ in 0..10 {
+                            conn.batch_execute("INSERT INTO hit (at) VALUES (datetime('now'))")?;
+                        }
+                        Ok(())
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            if let Err(error) = task.await.unwrap() {
+                panic!("a writer failed: {error}");
+            }
+        }
+        assert_eq!(db.run(|c| count(c, "hit")).await.unwrap(), 500);
+    }
+
+    #[tokio::test]
+    async fn in_memory_sqlite_keeps_one_shared_connection() {
+        let db = Db::connect(&DatabaseUrl::sqlite_memory()).unwrap();
+        db.run(|conn| Ok(conn.batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")?))
+            .await
+            .unwrap();
+        // Another call sees the table: the same (only) connection.
+        assert_eq!(db.run(|c| count(c, "t")).await.unwrap(), 0);
+    }
+
+    #[test]
+    fn an_exhausted_pool_times_out_with_a_reason() {
+        let db = Db::connect(&DatabaseUrl::sqlite_memory()).unwrap();
+        let _held = db.get().unwrap();
+        let started = std::time::Instant::now();
+        let err = db.get().unwrap_err().to_string();
+        assert!(started.elapsed() >= CONNECTION_TIMEOUT);
+        assert_eq!(
+            err,
+            "the database did not answer within 5 s (its only connection to :memory: stayed in use)"
+        );
+    }
+
+    #[test]
+    fn connect_fails_at_once_with_the_reason() {
+        let url = DatabaseUrl::parse("postgres://u:hunter2@127.0.0.1:1/x", "/".as_ref()).unwrap();
+        let started = std::time::Instant::now();
+        let err = Db::connect(&url).unwrap_err().to_string();
+        assert!(started.elapsed() < CONNECTION_TIMEOUT, "{err}");
+        assert!(
+            err.starts_with(
+                "cannot connect to PostgreSQL at postgres://u:********************@127.0.0.1:1/x: \
+                 Connection refused"
+            ),
+            "{err}"
+        );
+        let unknown = DatabaseUrl::parse("redis://x", "/".as_ref()).unwrap_err();
+        assert!(matches!(unknown, Error::ImproperlyConfigured(_)));
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite_db(&dir);
+        assert!(format!("{db:?}").starts_with("Db { backend: Sqlite, url: "));
+        let manager = ConnectionManager {
+            url: DatabaseUrl::parse("postgres://u:hunter2@h/x", "/".as_ref()).unwrap(),
+        };
+        assert!(!format!("{manager:?}").contains("hunter2"));
+    }
+
+    fn server_db(url: Option<DatabaseUrl>) -> Option<Db> {
+        Some(Db::connect(&url?).unwrap())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_pool_does_everything() {
+        let Some(db) = server_db(crate::db::connection::tests::postgres_url()) else {
+            return;
+        };
+        assert_eq!(db.backend(), Backend::Postgres);
+        let table: &'static str = format!("pony_pool_test_{}", std::process::id()).leak();
+        exercise(&db, table).await;
+    }
+
+    #[cfg(feature = "mysql")]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn mysql_pool_does_everything() {
+        let Some(db) = server_db(crate::db::connection::tests::mysql_url()) else {
+            return;
+        };
+        assert_eq!(db.backend(), Backend::Mysql);
+        let table: &'static str = format!("pony_pool_test_{}", std::process::id()).leak();
+        exercise(&db, table).await;
     }
 }

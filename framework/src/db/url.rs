@@ -300,7 +300,10 @@ mod tests {
             parse("sqlite://data/app.db").unwrap().url,
             "/srv/project/data/app.db"
         );
-        assert_eq!(parse("sqlite:///var/lib/app.db").unwrap().url, "/var/lib/app.db");
+        assert_eq!(
+            parse("sqlite:///var/lib/app.db").unwrap().url,
+            "/var/lib/app.db"
+        );
         assert_eq!(parse("sqlite::memory:").unwrap().url, ":memory:");
         assert_eq!(parse("SQLITE://x.db").unwrap().url, "/srv/project/x.db");
     }
@@ -309,7 +312,10 @@ mod tests {
     fn bad_sqlite_urls_are_explained() {
         for raw in ["sqlite://", "sqlite:db.sqlite3", "sqlite://x.db?mode=ro"] {
             let err = parse(raw).unwrap_err();
-            assert!(matches!(err, Error::ImproperlyConfigured(_)), "{raw}: {err}");
+            assert!(
+                matches!(err, Error::ImproperlyConfigured(_)),
+                "{raw}: {err}"
+            );
         }
     }
 
@@ -337,7 +343,12 @@ mod tests {
             err.to_string(),
             "DATABASE_URL has an unknown scheme 'redis'; use sqlite://, postgres:// or mysql://"
         );
-        for raw in ["", "db.sqlite3", "pg user:hunter2@host", "user:hunter2@host/db"] {
+        for raw in [
+            "",
+            "db.sqlite3",
+            "pg user:hunter2@host",
+            "user:hunter2@host/db",
+        ] {
             let err = parse(raw).unwrap_err();
             assert!(matches!(err, Error::ImproperlyConfigured(_)), "{raw}");
             assert!(!err.to_string().contains("hunter2"), "{err}");
@@ -347,7 +358,10 @@ mod tests {
     #[test]
     fn display_masks_the_password() {
         let url = parse("postgres://u:s3cr%40t@127.0.0.1:5432/x").unwrap();
-        assert_eq!(url.display(), "postgres://u:********************@127.0.0.1:5432/x");
+        assert_eq!(
+            url.display(),
+            "postgres://u:********************@127.0.0.1:5432/x"
+        );
         assert_eq!(url.to_string(), url.display());
         assert!(!format!("{url:?}").contains("s3cr"));
         // An unencoded `@` in the password: the last `@` ends the userinfo.

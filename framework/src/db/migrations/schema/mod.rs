@@ -22,8 +22,6 @@ mod postgres;
 mod server;
 mod sqlite;
 
-use std::fmt;
-
 use self::editor::{Change, Editor};
 use self::inverse::inverse;
 use super::error::{ErrorKind, MigrationError, Result};
@@ -31,16 +29,7 @@ use super::file::MigrationFile;
 use super::operations::{Operation, RunSql};
 use super::state::ProjectState;
 
-/// A database backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backend {
-    /// SQLite 3.26 or later.
-    Sqlite,
-    /// PostgreSQL 12 or later.
-    Postgres,
-    /// MySQL 8 or MariaDB 10.5 or later.
-    Mysql,
-}
+pub use crate::db::url::Backend;
 
 impl Backend {
     /// Every backend.
@@ -66,12 +55,6 @@ impl Backend {
     fn quote_all(self, names: &[String]) -> String {
         let quoted: Vec<String> = names.iter().map(|n| self.quote(n)).collect();
         quoted.join(", ")
-    }
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.vendor())
     }
 }
 

@@ -247,7 +247,7 @@ fn raw_sql_per_backend() {
     let error = forwards(Backend::Mysql, &state(), "articles", &run).unwrap_err();
     assert_eq!(
         error.message(),
-        "Raw SQL operation has no `mysql` SQL; set `mysql = \"\"` to skip it on mysql"
+        "Raw SQL operation has no `mysql` SQL; set `mysql = \"\"` to skip it on MySQL"
     );
     let error = backwards(Backend::Postgres, &state(), "articles", &run).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Irreversible);
