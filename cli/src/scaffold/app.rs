@@ -58,7 +58,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("forms.rs", include_str!("templates/app/forms.rs-tpl")),
     ("admin.rs", include_str!("templates/app/admin.rs-tpl")),
     ("tests.rs", include_str!("templates/app/tests.rs-tpl")),
-    ("migrations/mod.rs", include_str!("templates/app/migrations-mod.rs-tpl")),
+    (
+        "migrations/mod.rs",
+        include_str!("templates/app/migrations-mod.rs-tpl"),
+    ),
     (
         "templates/__APP_NAME__/index.html",
         include_str!("templates/app/index.html-tpl"),

@@ -8,6 +8,8 @@ pub mod migrations;
 pub mod models;
 pub mod pool;
 pub mod registry;
+#[doc(hidden)]
+pub mod support;
 pub mod url;
 
 pub use connection::Connection;
