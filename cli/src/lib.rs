@@ -18,6 +18,7 @@ mod addrport;
 mod autoreload;
 mod commands;
 mod listener;
+mod questioner;
 pub mod scaffold;
 mod style;
 
@@ -52,6 +53,14 @@ enum Command {
     Check(commands::check::Args),
     /// Lists every URL pattern with its view and name.
     Showurls,
+    /// Creates new migration(s) for apps whose models changed.
+    Makemigrations(commands::makemigrations::Args),
+    /// Updates the database schema: applies (or unapplies) migrations.
+    Migrate(commands::migrate::Args),
+    /// Shows all migrations of the project, [X] when applied.
+    Showmigrations(commands::showmigrations::Args),
+    /// Prints the SQL statements of a migration.
+    Sqlmigrate(commands::sqlmigrate::Args),
     /// Collects static files from the project and its apps into STATIC_ROOT.
     Collectstatic(commands::collectstatic::Args),
     /// Creates an app's directory structure in this project and registers it.
@@ -66,6 +75,10 @@ pub fn execute_from_command_line(project: Project) -> ExitCode {
         Command::Serve(args) => commands::serve::run(project, args),
         Command::Check(args) => commands::check::run(project, args),
         Command::Showurls => commands::showurls::run(project),
+        Command::Makemigrations(args) => commands::makemigrations::run(project, args),
+        Command::Migrate(args) => commands::migrate::run(project, args),
+        Command::Showmigrations(args) => commands::showmigrations::run(project, args),
+        Command::Sqlmigrate(args) => commands::sqlmigrate::run(project, args),
         Command::Collectstatic(args) => commands::collectstatic::run(project, args),
         Command::Startapp(args) => commands::startapp::run(project.base_dir(), args),
     };

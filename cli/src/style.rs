@@ -10,6 +10,8 @@ pub(crate) enum Style {
     Error,
     Warning,
     Notice,
+    Heading,
+    Label,
 }
 
 impl Style {
@@ -19,6 +21,8 @@ impl Style {
             Style::Error => "\x1b[31;1m",
             Style::Warning => "\x1b[33;1m",
             Style::Notice => "\x1b[31m",
+            Style::Heading => "\x1b[36;1m",
+            Style::Label => "\x1b[1m",
         }
     }
 

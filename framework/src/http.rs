@@ -17,7 +17,8 @@
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::extract::FromRequest;
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use http_body_util::BodyExt;
@@ -25,6 +26,7 @@ use minijinja::value::Value;
 use serde::Serialize;
 
 use crate::conf::Settings;
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::project::SiteState;
 use crate::templates::Context;
@@ -148,6 +150,24 @@ impl<S: Send + Sync> FromRequest<S> for Request {
             record.set_post(request.post().pairs);
         }
         Ok(request)
+    }
+}
+
+/// The database in a handler: `async fn index(db: Db, request: Request)`, then
+/// `db.run(|conn| Article::all(conn)).await?` — the query runs on the blocking pool.
+impl<S: Send + Sync> FromRequestParts<S> for Db {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self> {
+        parts
+            .extensions
+            .get::<Arc<SiteState>>()
+            .and_then(|site| site.db.clone())
+            .ok_or_else(|| {
+                Error::ImproperlyConfigured(
+                    "this project has no database: no installed app declares a model".to_owned(),
+                )
+            })
     }
 }
 

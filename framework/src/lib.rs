@@ -58,6 +58,7 @@ pub mod reexports {
 pub mod prelude {
     pub use crate::apps::App;
     pub use crate::context;
+    pub use crate::db::{Db, Model};
     pub use crate::error::{Error, Result};
     pub use crate::http::{Request, get_object_or_404, redirect, render};
     pub use crate::project::Project;
@@ -65,6 +66,7 @@ pub mod prelude {
     pub use axum::http::{Method, StatusCode};
     pub use axum::response::{IntoResponse, Response};
     pub use axum::routing::{delete, get, post};
+    pub use pony_macros::Model;
 }
 
 /// The project's base directory, like Django's `BASE_DIR`: where `settings.toml`, `templates/`

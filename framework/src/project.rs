@@ -23,6 +23,7 @@ use axum::middleware::from_fn_with_state;
 
 use crate::apps::App;
 use crate::conf::Settings;
+use crate::db::{DatabaseUrl, Db};
 use crate::error::{Error, Result};
 use crate::middleware;
 use crate::static_files::StaticFinder;
@@ -125,7 +126,19 @@ impl Project {
                 .collect(),
         );
 
+        let uses_database = apps
+            .iter()
+            .any(|app| !app.models().is_empty() || !app.migrations().is_empty());
+        let db = if uses_database {
+            Some(Db::connect(&DatabaseUrl::parse(
+                &settings.database_url,
+                &settings.base_dir,
+            )?)?)
+        } else {
+            None
+        };
         let state = Arc::new(SiteState {
+            db,
             settings,
             templates,
             resolver,
@@ -150,6 +163,8 @@ pub struct SiteState {
     pub apps: Vec<Box<dyn App>>,
     /// Where static files are found.
     pub static_finder: StaticFinder,
+    /// The database pool, when an installed app has models.
+    pub db: Option<Db>,
 }
 
 /// A built project, ready to serve.
@@ -210,6 +225,11 @@ impl Site {
     /// Where static files are found (project first, then apps).
     pub fn static_finder(&self) -> &StaticFinder {
         &self.state.static_finder
+    }
+
+    /// The database, when an installed app has models.
+    pub fn db(&self) -> Option<&Db> {
+        self.state.db.as_ref()
     }
 
     /// The complete axum router, middleware included (for tests or embedding).

@@ -2,9 +2,13 @@
 
 pub(crate) mod check;
 pub(crate) mod collectstatic;
+pub(crate) mod makemigrations;
+pub(crate) mod migrate;
 pub(crate) mod runserver;
 pub(crate) mod serve;
+pub(crate) mod showmigrations;
 pub(crate) mod showurls;
+pub(crate) mod sqlmigrate;
 pub(crate) mod startapp;
 
 use std::process::ExitCode;
@@ -69,6 +73,12 @@ pub(crate) fn finish(result: CommandResult) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A connection to the project's database, for commands.
+pub(crate) fn connect(settings: &pony::Settings) -> Result<pony::db::Connection, CommandError> {
+    let url = pony::db::DatabaseUrl::parse(&settings.database_url, &settings.base_dir)?;
+    Ok(pony::db::connection::establish(&url)?)
 }
 
 /// Sets up logging: plain lines for the development server, timestamped ones for production.

@@ -1,4 +1,19 @@
 //! Models of articles.
-//!
-//! Declare this app's models here with `#[derive(Model)]` once pony's model layer lands; until
-//! then this module is intentionally empty.
+
+use pony::db::DateTime;
+
+/// An article on the board, newest first (the seed's `Article`).
+#[derive(pony::Model, Debug, Clone, serde::Serialize)]
+#[model(ordering = "-created_at")]
+pub struct Article {
+    pub id: i64,
+    #[field(max_length = 200)]
+    pub title: String,
+    pub content: String,
+    /// The author's user id; it becomes a foreign key to `auth.User` with pony's auth app.
+    pub author_id: i64,
+    #[field(auto_now_add)]
+    pub created_at: DateTime,
+    #[field(auto_now)]
+    pub updated_at: DateTime,
+}

@@ -1,17 +1,14 @@
 //! Views of articles.
 
+use diesel::prelude::*;
 use pony::prelude::*;
-use serde::Serialize;
 
-/// What the article list shows of each article (the model arrives with the model layer).
-#[derive(Debug, Serialize)]
-pub struct ArticleSummary {
-    pub id: i64,
-    pub title: String,
-}
+use super::models::{Article, article};
 
 /// The board's front page: every article, newest first.
-pub async fn index(request: Request) -> pony::Result<Response> {
-    let articles: Vec<ArticleSummary> = Vec::new();
+pub async fn index(db: Db, request: Request) -> pony::Result<Response> {
+    let articles = db
+        .run(|conn| Ok(article::table.order(article::created_at.desc()).load::<Article>(conn)?))
+        .await?;
     render(&request, "articles/index.html", context! { articles })
 }

@@ -318,6 +318,11 @@ pub struct IndexMeta {
 }
 
 /// A model class, as `#[derive(Model)]` implements it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a pony model",
+    label = "`{Self}` is not a model",
+    note = "add #[derive(pony::Model)] to the struct (with an `id: i64` field or a #[field(primary_key)])"
+)]
 pub trait Model: Sized + Send + 'static {
     /// The model's metadata.
     fn meta() -> &'static ModelMeta;

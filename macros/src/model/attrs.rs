@@ -2,6 +2,7 @@
 //! that say what to write instead.
 
 use proc_macro2::Span;
+use syn::spanned::Spanned;
 use syn::{DeriveInput, FieldsNamed, Ident, Lit, LitStr, Type};
 
 use super::types::{RustKind, UNSUPPORTED, option_inner};
@@ -64,6 +65,18 @@ impl FieldDef {
 }
 
 impl ModelDef {
+    /// The primary key field (parsing made sure there is exactly one).
+    pub(crate) fn pk(&self) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.primary_key)
+    }
+
+    /// A field by Django name (`author`) or Rust name (`author_id`).
+    pub(crate) fn field(&self, name: &str) -> Option<&FieldDef> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name || f.ident == name)
+    }
+
     pub(crate) fn parse(
         input: &DeriveInput,
         fields: &FieldsNamed,
@@ -77,7 +90,11 @@ impl ModelDef {
         let mut verbose_name_plural = None;
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("model")) {
             attr.parse_nested_meta(|meta| {
-                let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                let key = meta
+                    .path
+                    .get_ident()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
                 match key.as_str() {
                     "app" => app = Some(meta.value()?.parse::<LitStr>()?.value()),
                     "db_table" => db_table = Some(meta.value()?.parse::<LitStr>()?.value()),
@@ -95,11 +112,7 @@ impl ModelDef {
                     "verbose_name_plural" => {
                         verbose_name_plural = Some(meta.value()?.parse::<LitStr>()?.value())
                     }
-                    _ => {
-                        return Err(meta.error(
-                            "unknown #[model] option; expected app, db_table, ordering, verbose_name or verbose_name_plural",
-                        ));
-                    }
+                    _ => return Err(unknown_option(&meta, "model", MODEL_OPTIONS)),
                 }
                 Ok(())
             })?;
@@ -162,6 +175,78 @@ fn snake_case(name: &str) -> String {
     out
 }
 
+/// The options `#[model(...)]` accepts.
+const MODEL_OPTIONS: &[&str] = &[
+    "app",
+    "db_table",
+    "ordering",
+    "verbose_name",
+    "verbose_name_plural",
+];
+
+/// The options `#[field(...)]` accepts.
+const FIELD_OPTIONS: &[&str] = &[
+    "max_length",
+    "email",
+    "foreign_key",
+    "on_delete",
+    "primary_key",
+    "unique",
+    "db_index",
+    "blank",
+    "auto_now",
+    "auto_now_add",
+    "default",
+    "verbose_name",
+    "help_text",
+    "choices",
+];
+
+/// "unknown #[field] option `max_len`; did you mean `max_length`?" (or the list of options).
+fn unknown_option(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    attribute: &str,
+    known: &[&str],
+) -> syn::Error {
+    let path = &meta.path;
+    let name = quote::quote!(#path).to_string().replace(' ', "");
+    let message = match closest(&name, known) {
+        Some(guess) => format!("unknown #[{attribute}] option `{name}`; did you mean `{guess}`?"),
+        None => format!(
+            "unknown #[{attribute}] option `{name}`; expected one of: {}",
+            known.join(", ")
+        ),
+    };
+    meta.error(message)
+}
+
+/// The known name nearest to `name` (by edit distance), if it is a plausible typo.
+fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|candidate| (edit_distance(name, candidate), *candidate))
+        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            let deletion = previous[j + 1] + 1;
+            let insertion = current[j] + 1;
+            current.push(substitution.min(deletion).min(insertion));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 #[derive(Default)]
 struct FieldOptions {
     max_length: Option<u32>,
@@ -178,17 +263,38 @@ struct FieldOptions {
     verbose_name: Option<String>,
     help_text: Option<String>,
     choices: Vec<(String, String)>,
+    /// Where each option was written, for errors about it.
+    spans: Vec<(String, Span)>,
+}
+
+impl FieldOptions {
+    /// The span of the first of `keys` that was written.
+    fn span(&self, keys: &[&str]) -> Option<Span> {
+        self.spans
+            .iter()
+            .find(|(key, _)| keys.contains(&key.as_str()))
+            .map(|(_, span)| *span)
+    }
 }
 
 fn parse_options(field: &syn::Field) -> syn::Result<FieldOptions> {
     let mut options = FieldOptions::default();
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("field")) {
         attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            options.spans.push((key.clone(), meta.path.span()));
             match key.as_str() {
-                "max_length" => options.max_length = Some(meta.value()?.parse::<syn::LitInt>()?.base10_parse()?),
+                "max_length" => {
+                    options.max_length = Some(meta.value()?.parse::<syn::LitInt>()?.base10_parse()?)
+                }
                 "email" => options.email = true,
-                "foreign_key" => options.foreign_key = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "foreign_key" => {
+                    options.foreign_key = Some(meta.value()?.parse::<LitStr>()?.value())
+                }
                 "on_delete" => options.on_delete = Some(meta.value()?.parse::<LitStr>()?.value()),
                 "primary_key" => options.primary_key = true,
                 "unique" => options.unique = true,
@@ -197,23 +303,21 @@ fn parse_options(field: &syn::Field) -> syn::Result<FieldOptions> {
                 "auto_now" => options.auto_now = true,
                 "auto_now_add" => options.auto_now_add = true,
                 "default" => options.default = Some(meta.value()?.parse::<Lit>()?),
-                "verbose_name" => options.verbose_name = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "verbose_name" => {
+                    options.verbose_name = Some(meta.value()?.parse::<LitStr>()?.value())
+                }
                 "help_text" => options.help_text = Some(meta.value()?.parse::<LitStr>()?.value()),
                 "choices" => {
                     // choices = "draft:Draft, published:Published"
                     let text = meta.value()?.parse::<LitStr>()?.value();
                     for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
                         let (value, label) = pair.split_once(':').unwrap_or((pair, pair));
-                        options.choices.push((value.trim().to_owned(), label.trim().to_owned()));
+                        options
+                            .choices
+                            .push((value.trim().to_owned(), label.trim().to_owned()));
                     }
                 }
-                _ => {
-                    return Err(meta.error(
-                        "unknown #[field] option; expected one of max_length, email, foreign_key, on_delete, \
-                         primary_key, unique, db_index, blank, auto_now, auto_now_add, default, verbose_name, \
-                         help_text, choices",
-                    ));
-                }
+                _ => return Err(unknown_option(&meta, "field", FIELD_OPTIONS)),
             }
             Ok(())
         })?;
@@ -231,24 +335,43 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
         None => (&field.ty, false),
     };
     let Some(rust) = RustKind::of(inner) else {
-        return Err(syn::Error::new_spanned(&field.ty, UNSUPPORTED));
+        return Err(syn::Error::new_spanned(&field.ty, unsupported(inner)));
     };
-    let error = |message: &str| Err(syn::Error::new_spanned(&ident, message));
+    let ty = &field.ty;
+    let ty_text = quote::quote!(#ty).to_string().replace(' ', "");
+    // An error at the option that caused it (or at the field's name).
+    let error_at = |keys: &[&str], message: String| {
+        let span = options.span(keys).unwrap_or_else(|| ident.span());
+        Err(syn::Error::new(span, message))
+    };
     let is_id = ident == "id";
     let mut name = ident.to_string();
     let kind = if let Some(target) = &options.foreign_key {
         if !matches!(rust, RustKind::I64 | RustKind::I32) {
-            return error(
-                "a foreign key holds the target's id: give it the type i64 (or Option<i64>)",
-            );
+            return Err(syn::Error::new_spanned(
+                &field.ty,
+                format!(
+                    "a foreign key holds the target's id: give `{ident}` the type i64 \
+                     (or Option<i64>), not {ty_text}"
+                ),
+            ));
         }
-        let Some(stripped) = name.strip_suffix("_id") else {
-            return error(
-                "a foreign key is named after its column: write `author_id: i64` for the field `author`",
-            );
+        let Some(stripped) = name.strip_suffix("_id").filter(|s| !s.is_empty()) else {
+            return Err(syn::Error::new_spanned(
+                &ident,
+                format!(
+                    "a foreign key is named after its column: call it `{name}_id` \
+                     (the field is then `{name}`, as in Django)"
+                ),
+            ));
         };
         if !target.contains('.') {
-            return error("foreign_key names the target as \"app.Model\", e.g. \"auth.User\"");
+            return error_at(
+                &["foreign_key"],
+                format!(
+                    "foreign_key names the target as \"app.Model\", e.g. \"auth.User\", not \"{target}\""
+                ),
+            );
         }
         let on_delete = match options
             .on_delete
@@ -260,12 +383,18 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
             Some("protect") => "Protect",
             Some("set_null") => {
                 if !null {
-                    return error("on_delete = \"set_null\" needs a nullable field: Option<i64>");
+                    return error_at(
+                        &["on_delete"],
+                        "on_delete = \"set_null\" needs a nullable field: Option<i64>".to_owned(),
+                    );
                 }
                 "SetNull"
             }
             Some(_) => {
-                return error("on_delete is one of \"cascade\", \"protect\" or \"set_null\"");
+                return error_at(
+                    &["on_delete"],
+                    "on_delete is one of \"cascade\", \"protect\" or \"set_null\"".to_owned(),
+                );
             }
         };
         name = stripped.to_owned();
@@ -274,6 +403,13 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
             on_delete,
         }
     } else {
+        if options.on_delete.is_some() {
+            return error_at(
+                &["on_delete"],
+                "on_delete applies to foreign keys only: add foreign_key = \"app.Model\""
+                    .to_owned(),
+            );
+        }
         match rust {
             RustKind::I64 if is_id => Kind::BigAuto,
             RustKind::I32 if is_id => Kind::Auto,
@@ -291,14 +427,44 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
         }
     };
     if options.max_length.is_some() && rust != RustKind::String {
-        return error("max_length applies to String fields only");
+        return error_at(
+            &["max_length"],
+            format!("max_length applies to String fields only, and `{ident}` is {ty_text}"),
+        );
+    }
+    if options.email && rust != RustKind::String {
+        return error_at(
+            &["email"],
+            format!("email applies to String fields only, and `{ident}` is {ty_text}"),
+        );
     }
     if (options.auto_now || options.auto_now_add) && rust != RustKind::DateTime {
-        return error("auto_now and auto_now_add apply to DateTime fields only");
+        let option = if options.auto_now {
+            "auto_now"
+        } else {
+            "auto_now_add"
+        };
+        return error_at(
+            &["auto_now", "auto_now_add"],
+            format!(
+                "{option} applies to DateTime fields only (pony::db::DateTime), and `{ident}` is {ty_text}"
+            ),
+        );
+    }
+    if options.auto_now && options.auto_now_add {
+        return error_at(
+            &["auto_now_add"],
+            "auto_now and auto_now_add exclude each other: auto_now_add sets the time of creation, \
+             auto_now the time of every save"
+                .to_owned(),
+        );
     }
     let primary_key = options.primary_key || is_id;
     if primary_key && null {
-        return error("a primary key cannot be an Option");
+        return Err(syn::Error::new_spanned(
+            &field.ty,
+            "a primary key cannot be an Option",
+        ));
     }
     Ok(FieldDef {
         ident,
@@ -318,4 +484,30 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
         help_text: options.help_text,
         choices: options.choices,
     })
+}
+
+/// What to write instead of a type pony cannot store.
+fn unsupported(ty: &Type) -> String {
+    let hint = match RustKind::last_segment(ty).as_deref() {
+        Some("u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i128" | "isize") => {
+            " (use i32 or i64)"
+        }
+        Some("f32") => " (use f64)",
+        Some("str" | "char") => " (use String)",
+        Some("DateTime") => " (use pony::db::DateTime, a UTC time without an offset)",
+        _ => "",
+    };
+    format!("{UNSUPPORTED}{hint}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FIELD_OPTIONS, closest};
+
+    #[test]
+    fn typos_get_a_suggestion() {
+        assert_eq!(closest("max_len", FIELD_OPTIONS), Some("max_length"));
+        assert_eq!(closest("autonow", FIELD_OPTIONS), Some("auto_now"));
+        assert_eq!(closest("nullable", FIELD_OPTIONS), None);
+    }
 }

@@ -1,5 +1,5 @@
-//! What `#[derive(Model)]` emits: the diesel table, `Queryable` and `Selectable`, and the
-//! `ModelMeta` behind `pony::db::Model`.
+//! What `#[derive(Model)]` emits: the diesel table, `Queryable` and `Selectable`, the
+//! `ModelMeta` behind `pony::db::Model`, and Django's manager and instance methods.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -11,10 +11,12 @@ pub(crate) fn expand_model(model: &ModelDef) -> TokenStream {
     let table = table(model);
     let queryable = queryable(model);
     let meta = meta(model);
+    let methods = methods(model);
     quote! {
         #table
         #queryable
         #meta
+        #methods
     }
 }
 
@@ -207,6 +209,176 @@ fn meta(model: &ModelDef) -> TokenStream {
                     meta
                 });
                 &META
+            }
+        }
+    }
+}
+
+/// `column.eq(&self.field)` for each field.
+fn assignments<'a>(
+    model: &'a ModelDef,
+    fields: impl Iterator<Item = &'a FieldDef> + 'a,
+) -> Vec<TokenStream> {
+    let module = &model.module;
+    fields
+        .map(|field| {
+            let ident = &field.ident;
+            quote!(#module::#ident.eq(&self.#ident))
+        })
+        .collect()
+}
+
+/// `self.field = now;` for each field (`Some(now)` for an `Option`).
+fn set_now<'a>(fields: impl Iterator<Item = &'a FieldDef>) -> Vec<TokenStream> {
+    fields
+        .map(|field| {
+            let ident = &field.ident;
+            if field.null {
+                quote!(self.#ident = ::std::option::Option::Some(now);)
+            } else {
+                quote!(self.#ident = now;)
+            }
+        })
+        .collect()
+}
+
+/// An `INSERT` of `values` (of `DEFAULT VALUES` when there are none).
+fn insert(model: &ModelDef, values: &[TokenStream]) -> TokenStream {
+    let module = &model.module;
+    if values.is_empty() {
+        quote!(diesel::insert_into(#module::table).default_values().execute(conn)?;)
+    } else {
+        quote!(diesel::insert_into(#module::table).values((#(#values,)*)).execute(conn)?;)
+    }
+}
+
+/// Django's manager and instance API as inherent methods: `objects`, `get`, `all`, `count`,
+/// `save` and `delete`.
+fn methods(model: &ModelDef) -> TokenStream {
+    let ident = &model.ident;
+    let module = &model.module;
+    let name = ident.to_string();
+    let Some(pk) = model.pk() else {
+        return syn::Error::new_spanned(ident, "a model needs a primary key").into_compile_error();
+    };
+    let pk_ident = &pk.ident;
+    let pk_ty = &pk.ty;
+    let backend = quote!(::pony::db::connection::MultiBackend);
+    let connection = quote!(::pony::db::Connection);
+
+    let mut order = Vec::new();
+    for entry in &model.ordering {
+        let descending = entry.starts_with('-');
+        let Some(field) = model.field(entry.trim_start_matches('-')) else {
+            continue;
+        };
+        let column = &field.ident;
+        order.push(if descending {
+            quote!(#module::#column.desc())
+        } else {
+            quote!(#module::#column.asc())
+        });
+    }
+    if order.is_empty() {
+        order.push(quote!(#module::#pk_ident.asc()));
+    }
+
+    let auto_now = set_now(model.fields.iter().filter(|f| f.auto_now));
+    let auto_now_add = set_now(model.fields.iter().filter(|f| f.auto_now_add));
+    let now = (!auto_now.is_empty() || !auto_now_add.is_empty())
+        .then(|| quote!(let now = ::pony::db::now();));
+    let insert_all = insert(model, &assignments(model, model.fields.iter()));
+    let insert_new = pk.is_auto().then(|| {
+        let values = assignments(model, model.fields.iter().filter(|f| !f.primary_key));
+        let insert = insert(model, &values);
+        quote! {
+            if self.#pk_ident == 0 {
+                #(#auto_now_add)*
+                #insert
+                self.#pk_ident = ::pony::db::support::last_insert_id(conn)?;
+                return ::std::result::Result::Ok(self);
+            }
+        }
+    });
+    let updates = assignments(
+        model,
+        model
+            .fields
+            .iter()
+            .filter(|f| !f.primary_key && !f.auto_now_add),
+    );
+    let this_row = quote!(#module::table.filter(#module::#pk_ident.eq(&self.#pk_ident)));
+    let matched = if updates.is_empty() {
+        quote!(#this_row.count().get_result::<i64>(conn)?)
+    } else {
+        quote!(diesel::update(#this_row).set((#(#updates,)*)).execute(conn)?)
+    };
+
+    let objects_doc = format!(
+        " All `{name}` rows as a diesel query, in the model's default ordering: chain \
+         `.filter(…)`, `.limit(…)`, then `.load::<{name}>(conn)`."
+    );
+    let get_doc = format!(
+        " The `{name}` with primary key `pk`; a missing row is `pony::Error::Http404` \
+         (Django's `get_object_or_404`)."
+    );
+    let all_doc = format!(" Every `{name}`, in the model's default ordering.");
+    let count_doc = format!(" How many `{name}` rows there are.");
+    let save_doc = format!(
+        " Saves this `{name}` (Django's `save()`): inserts it when its automatic primary key is \
+         0 (and sets the key), otherwise updates its row, inserting it when there is none. \
+         `auto_now` fields are set to now on every save, `auto_now_add` ones when inserting."
+    );
+    let delete_doc = format!(" Deletes this `{name}`'s row (if it is still there).");
+    quote! {
+        impl #ident {
+            #[doc = #objects_doc]
+            pub fn objects() -> #module::BoxedQuery<'static, #backend> {
+                use diesel::{ExpressionMethods as _, QueryDsl as _};
+                let query: #module::BoxedQuery<'static, #backend> = #module::table.into_boxed();
+                query #(.then_order_by(#order))*
+            }
+
+            #[doc = #get_doc]
+            pub fn get(conn: &mut #connection, pk: #pk_ty) -> ::pony::Result<Self> {
+                use diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
+                let found = #module::table
+                    .filter(#module::#pk_ident.eq(pk))
+                    .get_result::<Self>(conn);
+                ::pony::db::support::found(found, #name)
+            }
+
+            #[doc = #all_doc]
+            pub fn all(conn: &mut #connection) -> ::pony::Result<::std::vec::Vec<Self>> {
+                use diesel::RunQueryDsl as _;
+                ::std::result::Result::Ok(Self::objects().load::<Self>(conn)?)
+            }
+
+            #[doc = #count_doc]
+            pub fn count(conn: &mut #connection) -> ::pony::Result<i64> {
+                use diesel::{QueryDsl as _, RunQueryDsl as _};
+                ::std::result::Result::Ok(#module::table.count().get_result::<i64>(conn)?)
+            }
+
+            #[doc = #save_doc]
+            pub fn save(mut self, conn: &mut #connection) -> ::pony::Result<Self> {
+                use diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
+                #now
+                #(#auto_now)*
+                #insert_new
+                let matched = #matched;
+                if matched == 0 {
+                    #(#auto_now_add)*
+                    #insert_all
+                }
+                ::std::result::Result::Ok(self)
+            }
+
+            #[doc = #delete_doc]
+            pub fn delete(self, conn: &mut #connection) -> ::pony::Result<()> {
+                use diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
+                diesel::delete(#this_row).execute(conn)?;
+                ::std::result::Result::Ok(())
             }
         }
     }

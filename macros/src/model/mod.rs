@@ -9,6 +9,9 @@ use syn::{Data, DeriveInput, Fields};
 
 pub(crate) use expand::expand_model;
 
+/// The most columns diesel's `table!`, insert tuples and changesets handle by default.
+const MAX_FIELDS: usize = 32;
+
 /// The app label implied by where a model is declared: `src/articles/models.rs` and
 /// `src/articles/models/article.rs` both mean `articles`.
 pub(crate) fn app_from_source_path(file: &str) -> Option<String> {
@@ -25,22 +28,44 @@ pub(crate) fn expand(
     input: DeriveInput,
     app_from_path: Option<String>,
 ) -> syn::Result<TokenStream> {
-    let Data::Struct(data) = &input.data else {
-        return Err(syn::Error::new_spanned(
-            &input.ident,
-            "#[derive(Model)] works on structs with named fields",
-        ));
+    let data = match &input.data {
+        Data::Struct(data) => data,
+        Data::Enum(data) => {
+            return Err(syn::Error::new(
+                data.enum_token.span,
+                "#[derive(Model)] needs a struct with named fields, not an enum: a model is one \
+                 row of a table (for a field with a fixed set of values, use a String field with \
+                 #[field(choices = \"value:Label, …\")])",
+            ));
+        }
+        Data::Union(data) => {
+            return Err(syn::Error::new(
+                data.union_token.span,
+                "#[derive(Model)] needs a struct with named fields, not a union",
+            ));
+        }
     };
     let Fields::Named(fields) = &data.fields else {
         return Err(syn::Error::new_spanned(
             &input.ident,
-            "#[derive(Model)] works on structs with named fields",
+            "#[derive(Model)] needs a struct with named fields: `struct Article { id: i64, … }`",
         ));
     };
     if !input.generics.params.is_empty() {
         return Err(syn::Error::new_spanned(
             &input.generics,
             "a model cannot have generic parameters",
+        ));
+    }
+    if fields.named.len() > MAX_FIELDS {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            format!(
+                "a model has at most {MAX_FIELDS} fields (diesel's tables, inserts and updates \
+                 are limited to {MAX_FIELDS} columns); this one has {}: move some into a \
+                 related model",
+                fields.named.len()
+            ),
         ));
     }
     let model = attrs::ModelDef::parse(&input, fields, app_from_path)?;

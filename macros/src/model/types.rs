@@ -18,10 +18,14 @@ pub(crate) enum RustKind {
 }
 
 impl RustKind {
-    /// Recognises the last path segment (`i64`, `String`, `NaiveDate`, `DateTime`, …).
+    /// Recognises the last path segment (`i64`, `String`, `NaiveDate`, `DateTime`, …);
+    /// generic types (`chrono::DateTime<Utc>`) are not among them.
     pub(crate) fn of(ty: &Type) -> Option<Self> {
         let Type::Path(path) = ty else { return None };
         let segment = path.path.segments.last()?;
+        if !segment.arguments.is_none() {
+            return None;
+        }
         Some(match segment.ident.to_string().as_str() {
             "bool" => RustKind::Bool,
             "i32" => RustKind::I32,
@@ -32,6 +36,15 @@ impl RustKind {
             "NaiveDateTime" | "DateTime" => RustKind::DateTime,
             _ => return None,
         })
+    }
+
+    /// The name a type path ends with (`u32`, `DateTime`); `&str` gives `str`.
+    pub(crate) fn last_segment(ty: &Type) -> Option<String> {
+        match ty {
+            Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+            Type::Reference(reference) => Self::last_segment(&reference.elem),
+            _ => None,
+        }
     }
 
     /// diesel's SQL type for this kind.
@@ -65,5 +78,5 @@ pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
 }
 
 /// The message for a field type pony cannot store.
-pub(crate) const UNSUPPORTED: &str = "pony models support the field types bool, i32, i64, f64, String, \
-     NaiveDate, DateTime (pony::db::DateTime) and Option of these";
+pub(crate) const UNSUPPORTED: &str = "unsupported field type: pony models store bool, i32, i64, \
+     f64, String, pony::db::Date, pony::db::DateTime and Option of these";

@@ -2,4 +2,6 @@
 //! migration files themselves, not this list.
 
 /// `(name, TOML source)` of each migration, embedded at compile time.
-pub const MIGRATIONS: &[(&str, &str)] = &[];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_initial", include_str!("0001_initial.toml")),
+];

@@ -1,0 +1,175 @@
+//! `manage migrate [app] [target]`: brings the database's schema up (or back) to date.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use pony::Project;
+use pony::db::migrate::{self, Direction, Event, Target};
+use pony::db::migrations::{MigrationGraph, MigrationKey, ProjectState, autodetector, graph::ZERO};
+
+use super::{CommandError, CommandResult};
+use crate::style::Style;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// App label of an application to synchronize the state.
+    app_label: Option<String>,
+    /// Database state will be brought to the state after that migration. Use the name "zero"
+    /// to unapply all migrations.
+    migration_name: Option<String>,
+    /// Mark migrations as run without actually running them.
+    #[arg(long)]
+    fake: bool,
+    /// Shows a list of the migration actions that will be performed.
+    #[arg(long)]
+    plan: bool,
+    /// Do NOT prompt the user for input of any kind.
+    #[arg(long)]
+    noinput: bool,
+}
+
+pub(crate) fn run(project: Project, args: Args) -> CommandResult {
+    let settings = project.load_settings()?;
+    let graph = migrate::load(project.installed_apps())?;
+    let target = target(&graph, &args)?;
+    let mut conn = super::connect(&settings)?;
+
+    if args.plan {
+        let applied = migrate::applied(&mut conn)?;
+        print_plan(&graph, &migrate::plan(&graph, &applied, &target)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    println!("{}", Style::Heading.out("Operations to perform:"));
+    println!("  {}", describe_target(&graph, &target));
+    println!("{}", Style::Heading.out("Running migrations:"));
+    let mut progress = |event: Event<'_>| match event {
+        Event::Started(key, Direction::Apply) => {
+            print!("  Applying {key}...");
+            let _ = std::io::stdout().flush();
+        }
+        Event::Started(key, Direction::Unapply) => {
+            print!("  Unapplying {key}...");
+            let _ = std::io::stdout().flush();
+        }
+        Event::Finished(..) => println!(
+            "{}",
+            Style::Success.out(if args.fake { " FAKED" } else { " OK" })
+        ),
+    };
+    let steps = migrate::migrate(&mut conn, &graph, &target, args.fake, &mut progress).map_err(
+        |error| {
+            println!();
+            CommandError::new(error.to_string())
+        },
+    )?;
+    if steps.is_empty() {
+        println!("  No migrations to apply.");
+    }
+    warn_about_unmigrated_changes(&project, &graph);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The target from the arguments; a migration name may be given by its unique prefix.
+fn target(graph: &MigrationGraph, args: &Args) -> Result<Target, CommandError> {
+    let Some(app) = &args.app_label else {
+        return Ok(Target::All);
+    };
+    if !graph.apps().iter().any(|a| a == app) {
+        return Err(CommandError::new(format!(
+            "App '{app}' does not have migrations."
+        )));
+    }
+    let Some(name) = &args.migration_name else {
+        return Ok(Target::App(app.clone()));
+    };
+    if name == ZERO {
+        return Ok(Target::Zero(app.clone()));
+    }
+    let matches: Vec<&String> = graph
+        .names(app)
+        .iter()
+        .filter(|n| n.starts_with(name.as_str()))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(Target::To(MigrationKey::new(app.clone(), one.as_str()))),
+        [] => Err(CommandError::new(format!(
+            "Cannot find a migration matching '{name}' from app '{app}'."
+        ))),
+        _ => Err(CommandError::new(format!(
+            "More than one migration matches '{name}' in app '{app}'. Please be more specific."
+        ))),
+    }
+}
+
+fn describe_target(graph: &MigrationGraph, target: &Target) -> String {
+    match target {
+        Target::All => format!(
+            "{} {}",
+            Style::Label.out("Apply all migrations:"),
+            graph.apps().join(", ")
+        ),
+        Target::App(app) => format!("{} {app}", Style::Label.out("Apply all migrations:")),
+        Target::To(key) => format!(
+            "{} {}, from {}",
+            Style::Label.out("Target specific migration:"),
+            key.name,
+            key.app
+        ),
+        Target::Zero(app) => format!("{} {app}", Style::Label.out("Unapply all migrations:")),
+    }
+}
+
+fn print_plan(graph: &MigrationGraph, steps: &[(MigrationKey, Direction)]) {
+    println!("{}", Style::Heading.out("Planned operations:"));
+    if steps.is_empty() {
+        println!("  No planned migration operations.");
+    }
+    for (key, direction) in steps {
+        let undo = if *direction == Direction::Unapply {
+            "Undo "
+        } else {
+            ""
+        };
+        println!("{key}");
+        for operation in graph
+            .file(key)
+            .map(|f| f.operations.as_slice())
+            .unwrap_or_default()
+        {
+            println!("    {undo}{}", operation.describe());
+        }
+    }
+}
+
+/// Django's reminder when the models have changes no migration records yet.
+fn warn_about_unmigrated_changes(project: &Project, graph: &MigrationGraph) {
+    let Ok(migrated) = graph.project_state(graph.full_plan()) else {
+        return;
+    };
+    let compiled = ProjectState::from_models(
+        project
+            .installed_apps()
+            .iter()
+            .flat_map(|a| a.models())
+            .cloned(),
+    );
+    let Ok(changes) = autodetector::changes(
+        &migrated,
+        &compiled,
+        &mut pony::db::migrations::NonInteractive,
+    ) else {
+        return;
+    };
+    if changes.is_empty() {
+        return;
+    }
+    let apps: Vec<String> = changes.per_app.keys().map(|a| format!("'{a}'")).collect();
+    println!(
+        "{}",
+        Style::Notice.out(&format!(
+            "  Your models in app(s): {} have changes that are not yet reflected in a migration, and so won't be applied.\n  Run 'cargo manage makemigrations' to make new migrations, and then re-run 'cargo manage migrate' to apply them.",
+            apps.join(", ")
+        ))
+    );
+}
