@@ -6,6 +6,8 @@
     missing_debug_implementations
 )]
 
+pub mod databases;
+
 use std::io::{BufRead, BufReader, Read};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -208,4 +210,42 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// `manage startproject NAME` in a temporary directory. Each test uses its own name: the
+/// projects share the workspace's target directory, where a binary is named after its project.
+pub fn new_project(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = run(Command::new(workspace_bin("manage"))
+        .args(["startproject", name])
+        .current_dir(dir.path()));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!("Created project '{name}'")),
+        "{stdout}"
+    );
+    let project = dir.path().join(name);
+    // Same dependency versions as the workspace, so the shared target directory is reused.
+    std::fs::copy(
+        workspace_root().join("Cargo.lock"),
+        project.join("Cargo.lock"),
+    )
+    .unwrap();
+    (dir, project)
+}
+
+/// `cargo ARGS` in a project directory (with the shared target directory).
+pub fn cargo_in(project: &Path, args: &[&str]) -> (i32, String, String) {
+    run(cargo().args(args).current_dir(project))
+}
+
+/// Replaces the first `from` in a file by `to`, failing loudly if `from` is absent.
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(
+        text.contains(from),
+        "{} lacks {from:?}:\n{text}",
+        path.display()
+    );
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }

@@ -9,43 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use pony_tests::{Server, cargo, client, free_port, run, workspace_bin, workspace_root};
-
-/// `manage startproject NAME` in a temporary directory. Each test uses its own name: the
-/// projects share the workspace's target directory, where a binary is named after its project.
-fn new_project(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let (code, stdout, stderr) = run(Command::new(workspace_bin("manage"))
-        .args(["startproject", name])
-        .current_dir(dir.path()));
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(
-        stdout.contains(&format!("Created project '{name}'")),
-        "{stdout}"
-    );
-    let project = dir.path().join(name);
-    // Same dependency versions as the workspace, so the shared target directory is reused.
-    std::fs::copy(
-        workspace_root().join("Cargo.lock"),
-        project.join("Cargo.lock"),
-    )
-    .unwrap();
-    (dir, project)
-}
-
-fn cargo_in(project: &Path, args: &[&str]) -> (i32, String, String) {
-    run(cargo().args(args).current_dir(project))
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(
-        text.contains(from),
-        "{} lacks {from:?}:\n{text}",
-        path.display()
-    );
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
+use pony_tests::{
+    Server, cargo, cargo_in, client, edit, free_port, new_project, run, workspace_bin,
+};
 
 #[test]
 fn startproject_startapp_and_a_new_view() {

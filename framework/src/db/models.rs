@@ -321,7 +321,7 @@ pub struct IndexMeta {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a pony model",
     label = "`{Self}` is not a model",
-    note = "add #[derive(pony::Model)] to the struct (with an `id: i64` field or a #[field(primary_key)])"
+    note = "add #[derive(pony::Model)] to the struct"
 )]
 pub trait Model: Sized + Send + 'static {
     /// The model's metadata.

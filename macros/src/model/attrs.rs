@@ -2,6 +2,8 @@
 //! that say what to write instead.
 
 use proc_macro2::Span;
+use quote::format_ident;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, FieldsNamed, Ident, Lit, LitStr, Type};
 
@@ -39,6 +41,9 @@ pub(crate) enum Kind {
 /// A parsed field.
 pub(crate) struct FieldDef {
     pub(crate) ident: Ident,
+    /// The diesel column (`article::title`): the field's name, with `_` appended when it is
+    /// the table module's name too (diesel forbids a column named like its table).
+    pub(crate) column: Ident,
     pub(crate) ty: Type,
     pub(crate) rust: RustKind,
     pub(crate) null: bool,
@@ -125,13 +130,18 @@ impl ModelDef {
         };
         let lower = ident.to_string().to_ascii_lowercase();
         let db_table = db_table.unwrap_or_else(|| format!("{app}_{lower}"));
-        let module = Ident::new(&snake_case(&ident.to_string()), Span::call_site());
+        let module = module_ident(&snake_case(&ident.unraw().to_string()));
 
-        let fields = fields
+        let mut fields = fields
             .named
             .iter()
             .map(parse_field)
             .collect::<syn::Result<Vec<_>>>()?;
+        for field in &mut fields {
+            if field.column == module {
+                field.column = format_ident!("{}_", field.column);
+            }
+        }
         let primary_keys = fields.iter().filter(|f| f.primary_key).count();
         if primary_keys != 1 {
             let message = if primary_keys == 0 {
@@ -160,6 +170,17 @@ impl ModelDef {
             verbose_name_plural,
             fields,
         })
+    }
+}
+
+/// The table module's name: `r#type` for a keyword, `crate_` for the few that cannot be raw.
+fn module_ident(name: &str) -> Ident {
+    if syn::parse_str::<Ident>(name).is_ok() {
+        Ident::new(name, Span::call_site())
+    } else if matches!(name, "self" | "super" | "crate") {
+        format_ident!("{name}_")
+    } else {
+        Ident::new_raw(name, Span::call_site())
     }
 }
 
@@ -345,7 +366,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
         Err(syn::Error::new(span, message))
     };
     let is_id = ident == "id";
-    let mut name = ident.to_string();
+    let mut name = ident.unraw().to_string();
     let kind = if let Some(target) = &options.foreign_key {
         if !matches!(rust, RustKind::I64 | RustKind::I32) {
             return Err(syn::Error::new_spanned(
@@ -467,6 +488,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
         ));
     }
     Ok(FieldDef {
+        column: ident.clone(),
         ident,
         ty: field.ty.clone(),
         rust,

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::Lit;
+use syn::ext::IdentExt;
 
 use super::attrs::{FieldDef, Kind, ModelDef};
 
@@ -38,11 +39,17 @@ fn table(model: &ModelDef) -> TokenStream {
         .fields
         .iter()
         .find(|f| f.primary_key)
-        .map(|f| &f.ident);
+        .map(|f| &f.column);
     let columns = model.fields.iter().map(|field| {
-        let ident = &field.ident;
+        let column = &field.column;
         let ty = sql_type(field);
-        quote!(#ident -> #ty,)
+        let sql_name = field.ident.unraw().to_string();
+        let doc = format!("The `{sql_name}` column.");
+        if field.column == field.ident {
+            quote!(#[doc = #doc] #column -> #ty,)
+        } else {
+            quote!(#[doc = #doc] #[sql_name = #sql_name] #column -> #ty,)
+        }
     });
     let doc = format!(
         "The `{db_table}` table of [`{}`], for diesel queries.",
@@ -66,6 +73,7 @@ fn queryable(model: &ModelDef) -> TokenStream {
     let sql_types: Vec<TokenStream> = model.fields.iter().map(sql_type).collect();
     let rust_types: Vec<&syn::Type> = model.fields.iter().map(|f| &f.ty).collect();
     let names: Vec<&syn::Ident> = model.fields.iter().map(|f| &f.ident).collect();
+    let columns: Vec<&syn::Ident> = model.fields.iter().map(|f| &f.column).collect();
     let bindings: Vec<syn::Ident> = (0..names.len())
         .map(|i| format_ident!("__field{i}"))
         .collect();
@@ -84,10 +92,10 @@ fn queryable(model: &ModelDef) -> TokenStream {
         }
 
         impl<__DB: diesel::backend::Backend> diesel::Selectable<__DB> for #ident {
-            type SelectExpression = (#(#module::#names,)*);
+            type SelectExpression = (#(#module::#columns,)*);
 
             fn construct_selection() -> Self::SelectExpression {
-                (#(#module::#names,)*)
+                (#(#module::#columns,)*)
             }
         }
     }
@@ -128,7 +136,7 @@ fn default_value(literal: &Lit) -> TokenStream {
 
 fn field_meta(field: &FieldDef) -> TokenStream {
     let name = &field.name;
-    let column = field.ident.to_string();
+    let column = field.ident.unraw().to_string();
     let field_type = field_type(&field.kind);
     let flag = |set: bool, name: &str| {
         let name = format_ident!("{name}");
@@ -223,7 +231,8 @@ fn assignments<'a>(
     fields
         .map(|field| {
             let ident = &field.ident;
-            quote!(#module::#ident.eq(&self.#ident))
+            let column = &field.column;
+            quote!(#module::#column.eq(&self.#ident))
         })
         .collect()
 }
@@ -262,6 +271,7 @@ fn methods(model: &ModelDef) -> TokenStream {
         return syn::Error::new_spanned(ident, "a model needs a primary key").into_compile_error();
     };
     let pk_ident = &pk.ident;
+    let pk_column = &pk.column;
     let pk_ty = &pk.ty;
     let backend = quote!(::pony::db::connection::MultiBackend);
     let connection = quote!(::pony::db::Connection);
@@ -272,7 +282,7 @@ fn methods(model: &ModelDef) -> TokenStream {
         let Some(field) = model.field(entry.trim_start_matches('-')) else {
             continue;
         };
-        let column = &field.ident;
+        let column = &field.column;
         order.push(if descending {
             quote!(#module::#column.desc())
         } else {
@@ -280,13 +290,13 @@ fn methods(model: &ModelDef) -> TokenStream {
         });
     }
     if order.is_empty() {
-        order.push(quote!(#module::#pk_ident.asc()));
+        order.push(quote!(#module::#pk_column.asc()));
     }
 
     let auto_now = set_now(model.fields.iter().filter(|f| f.auto_now));
     let auto_now_add = set_now(model.fields.iter().filter(|f| f.auto_now_add));
     let now = (!auto_now.is_empty() || !auto_now_add.is_empty())
-        .then(|| quote!(let now = ::pony::db::now();));
+        .then(|| quote!(let now = ::pony::db::support::now();));
     let insert_all = insert(model, &assignments(model, model.fields.iter()));
     let insert_new = pk.is_auto().then(|| {
         let values = assignments(model, model.fields.iter().filter(|f| !f.primary_key));
@@ -307,7 +317,7 @@ fn methods(model: &ModelDef) -> TokenStream {
             .iter()
             .filter(|f| !f.primary_key && !f.auto_now_add),
     );
-    let this_row = quote!(#module::table.filter(#module::#pk_ident.eq(&self.#pk_ident)));
+    let this_row = quote!(#module::table.filter(#module::#pk_column.eq(&self.#pk_ident)));
     let matched = if updates.is_empty() {
         quote!(#this_row.count().get_result::<i64>(conn)?)
     } else {
@@ -343,7 +353,7 @@ fn methods(model: &ModelDef) -> TokenStream {
             pub fn get(conn: &mut #connection, pk: #pk_ty) -> ::pony::Result<Self> {
                 use diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
                 let found = #module::table
-                    .filter(#module::#pk_ident.eq(pk))
+                    .filter(#module::#pk_column.eq(pk))
                     .get_result::<Self>(conn);
                 ::pony::db::support::found(found, #name)
             }

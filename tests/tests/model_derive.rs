@@ -1,0 +1,359 @@
+//! `#[derive(pony::Model)]` against real databases: SQLite always, PostgreSQL when
+//! `PONY_TEST_POSTGRES_URL` is set, MySQL/MariaDB when `PONY_TEST_MYSQL_URL` is set (and the
+//! binary has pony's `mysql` feature). Tables come from pony's migration engine, in a schema
+//! (PostgreSQL) or database (MySQL) of their own that is dropped afterwards, so runs never meet.
+#![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use pony::db::connection::establish;
+use pony::db::migrations::operations::Operation;
+use pony::db::migrations::{ModelOptions, ProjectState, schema};
+use pony::db::url::{Backend, DatabaseUrl};
+use pony::db::{Date, DateTime, Model, ModelMeta};
+
+#[derive(pony::Model, Debug, Clone, PartialEq)]
+#[model(app = "lab", ordering = "-rating, title")]
+pub struct Article {
+    pub id: i64,
+    #[field(max_length = 200)]
+    pub title: String,
+    pub body: Option<String>,
+    pub published: bool,
+    pub rating: f64,
+    pub score: Option<i32>,
+    pub day: Date,
+    pub due: Option<Date>,
+    pub seen_at: Option<DateTime>,
+    #[field(auto_now_add)]
+    pub created_at: DateTime,
+    #[field(auto_now)]
+    pub updated_at: DateTime,
+}
+
+#[derive(pony::Model, Debug, Clone, PartialEq)]
+#[model(app = "lab")]
+pub struct Comment {
+    pub id: i64,
+    #[field(foreign_key = "lab.Article")]
+    pub article_id: i64,
+    pub text: String,
+}
+
+/// A primary key the application chooses.
+#[derive(pony::Model, Debug, Clone, PartialEq)]
+#[model(app = "lab")]
+pub struct Code {
+    #[field(primary_key, max_length = 20)]
+    pub code: String,
+    pub label: String,
+}
+
+/// Nothing but a 32-bit automatic key.
+#[derive(pony::Model, Debug, Clone, PartialEq)]
+#[model(app = "lab")]
+pub struct Marker {
+    pub id: i32,
+}
+
+/// A connection whose scratch schema or database is dropped when the test ends, passed or not.
+struct Scratch {
+    conn: pony::db::Connection,
+    cleanup: Option<String>,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some(sql) = &self.cleanup {
+            let _ = self.conn.batch_execute(sql);
+        }
+    }
+}
+
+/// A name no other run uses.
+fn unique_name() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("pony_model_derive_{}_{nanos}", std::process::id())
+}
+
+/// The URL in `var`, or `None` after saying how to run the test.
+fn url_from_env(var: &str) -> Option<DatabaseUrl> {
+    match std::env::var(var) {
+        Ok(raw) if !raw.is_empty() => Some(DatabaseUrl::parse(&raw, "/".as_ref()).unwrap()),
+        _ => {
+            eprintln!("skipped: set {var} to run this test");
+            None
+        }
+    }
+}
+
+/// Creates the models' tables with pony's migration engine, as `migrate` would.
+fn create_tables(conn: &mut pony::db::Connection) {
+    let backend = conn.backend();
+    let mut state = ProjectState::new();
+    let models: [&ModelMeta; 4] = [
+        Article::meta(),
+        Comment::meta(),
+        Code::meta(),
+        Marker::meta(),
+    ];
+    for meta in models {
+        let create = Operation::CreateModel {
+            name: meta.name.clone(),
+            fields: meta.fields.clone(),
+            options: ModelOptions::from_meta(meta),
+        };
+        for sql in schema::forwards(backend, &state, "lab", &create).unwrap() {
+            conn.batch_execute(&sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        state.apply("lab", &create).unwrap();
+    }
+}
+
+fn day(y: i32, m: u32, d: u32) -> Date {
+    Date::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn article(title: &str, rating: f64) -> Article {
+    let placeholder = day(2000, 1, 1).and_hms_opt(0, 0, 0).unwrap();
+    Article {
+        id: 0,
+        title: title.to_owned(),
+        body: None,
+        published: false,
+        rating,
+        score: None,
+        day: day(2024, 2, 29),
+        due: None,
+        seen_at: None,
+        created_at: placeholder,
+        updated_at: placeholder,
+    }
+}
+
+/// Everything the derive generates, on one connection.
+fn exercise(conn: &mut pony::db::Connection) {
+    assert_eq!(Article::count(conn).unwrap(), 0);
+    assert!(Article::all(conn).unwrap().is_empty());
+
+    // save() inserts a new row and returns it with its id and times.
+    let before = pony::db::now();
+    let first = article("First", 2.5).save(conn).unwrap();
+    assert!(first.id > 0, "{first:?}");
+    assert!(first.created_at >= before - std::time::Duration::from_micros(1));
+    assert_eq!(first.created_at, first.updated_at);
+    assert_eq!(Article::get(conn, first.id).unwrap(), first);
+
+    // NULLs and values of every type round-trip.
+    let seen = day(2024, 2, 29).and_hms_micro_opt(23, 59, 58, 123_456).unwrap();
+    let second = Article {
+        body: Some("Body text, with 'quotes' and ünïcode".to_owned()),
+        published: true,
+        score: Some(-7),
+        due: Some(day(1999, 12, 31)),
+        seen_at: Some(seen),
+        ..article("Second", 4.25)
+    }
+    .save(conn)
+    .unwrap();
+    assert_ne!(second.id, first.id);
+    let loaded = Article::get(conn, second.id).unwrap();
+    assert_eq!(loaded, second);
+    assert_eq!(loaded.body.as_deref(), Some("Body text, with 'quotes' and ünïcode"));
+    assert_eq!(loaded.seen_at, Some(seen));
+    assert!(loaded.published);
+    assert_eq!(loaded.rating, 4.25);
+    let loaded = Article::get(conn, first.id).unwrap();
+    assert_eq!((loaded.body, loaded.score, loaded.due, loaded.seen_at), (None, None, None, None));
+    assert!(!loaded.published);
+
+    // save() again updates: auto_now moves, auto_now_add stays.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut edited = first.clone();
+    edited.title = "First, edited".to_owned();
+    edited.body = Some("now with a body".to_owned());
+    let edited = edited.save(conn).unwrap();
+    assert_eq!(edited.id, first.id);
+    assert!(edited.updated_at > first.updated_at, "{edited:?}");
+    assert_eq!(edited.created_at, first.created_at);
+    assert_eq!(Article::get(conn, first.id).unwrap(), edited);
+    assert_eq!(Article::count(conn).unwrap(), 2);
+
+    // auto_now_add is never overwritten by an update.
+    let mut tampered = edited.clone();
+    tampered.created_at = day(2001, 1, 1).and_hms_opt(0, 0, 0).unwrap();
+    tampered.save(conn).unwrap();
+    assert_eq!(Article::get(conn, first.id).unwrap().created_at, first.created_at);
+
+    // A missing row is a 404 that names the model.
+    let missing = Article::get(conn, 987_654).unwrap_err();
+    assert!(matches!(missing, pony::Error::Http404(_)), "{missing:?}");
+    assert_eq!(missing.to_string(), "No Article matches the given query.");
+
+    // all() follows the default ordering "-rating, title".
+    let third = article("Another", 2.5).save(conn).unwrap();
+    let titles: Vec<String> = Article::all(conn)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.title)
+        .collect();
+    assert_eq!(titles, ["Second", "Another", "First, edited"]);
+
+    // objects() is a diesel query to refine.
+    let published: Vec<Article> = Article::objects()
+        .filter(article::published.eq(true))
+        .load(conn)
+        .unwrap();
+    assert_eq!(published, [second.clone()]);
+    let low: Vec<String> = Article::objects()
+        .filter(article::rating.lt(3.0))
+        .limit(1)
+        .load::<Article>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.title)
+        .collect();
+    assert_eq!(low, ["Another"]);
+
+    // Saving with an id that has no row inserts it under that id (Django's save()).
+    let chosen = Article {
+        id: 5_000,
+        ..article("Chosen id", 1.0)
+    }
+    .save(conn)
+    .unwrap();
+    assert_eq!(chosen.id, 5_000);
+    assert_eq!(Article::get(conn, 5_000).unwrap(), chosen);
+    assert_eq!(Article::count(conn).unwrap(), 4);
+
+    // Foreign keys hold the target's id.
+    let comment = Comment {
+        id: 0,
+        article_id: second.id,
+        text: "Nice".to_owned(),
+    }
+    .save(conn)
+    .unwrap();
+    let comments: Vec<Comment> = Comment::objects()
+        .filter(comment::article_id.eq(second.id))
+        .load(conn)
+        .unwrap();
+    assert_eq!(comments, [comment.clone()]);
+    comment.delete(conn).unwrap();
+
+    // delete() removes the row; deleting it again is fine.
+    third.clone().delete(conn).unwrap();
+    assert!(matches!(Article::get(conn, third.id), Err(pony::Error::Http404(_))));
+    third.delete(conn).unwrap();
+    assert_eq!(Article::count(conn).unwrap(), 3);
+
+    // A primary key the application chooses: the first save inserts, the next updates.
+    let code = Code {
+        code: "X-1".to_owned(),
+        label: "first".to_owned(),
+    };
+    assert_eq!(code.clone().save(conn).unwrap(), code);
+    let relabelled = Code {
+        label: "second".to_owned(),
+        ..code.clone()
+    }
+    .save(conn)
+    .unwrap();
+    assert_eq!(Code::get(conn, "X-1".to_owned()).unwrap(), relabelled);
+    assert_eq!(Code::count(conn).unwrap(), 1);
+    relabelled.delete(conn).unwrap();
+    assert_eq!(Code::count(conn).unwrap(), 0);
+
+    // No column but the key: INSERT … DEFAULT VALUES, and saving again changes nothing.
+    let marker = Marker { id: 0 }.save(conn).unwrap();
+    assert!(marker.id > 0);
+    assert_eq!(marker.clone().save(conn).unwrap(), marker);
+    let other = Marker { id: 0 }.save(conn).unwrap();
+    assert_ne!(other.id, marker.id);
+    assert_eq!(Marker::all(conn).unwrap(), [marker, other]);
+}
+
+#[test]
+fn sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::parse("sqlite://lab.sqlite3", dir.path()).unwrap();
+    let mut conn = establish(&url).unwrap();
+    create_tables(&mut conn);
+    exercise(&mut conn);
+}
+
+#[test]
+fn postgres() {
+    let Some(url) = url_from_env("PONY_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let schema = unique_name();
+    let mut scratch = Scratch {
+        conn: establish(&url).unwrap(),
+        cleanup: Some(format!("DROP SCHEMA {schema} CASCADE")),
+    };
+    scratch
+        .conn
+        .batch_execute(&format!("CREATE SCHEMA {schema}; SET search_path TO {schema}"))
+        .unwrap();
+    create_tables(&mut scratch.conn);
+    exercise(&mut scratch.conn);
+}
+
+#[test]
+fn mysql() {
+    let Some(url) = url_from_env("PONY_TEST_MYSQL_URL") else {
+        return;
+    };
+    let conn = match establish(&url) {
+        Ok(conn) => conn,
+        Err(pony::Error::ImproperlyConfigured(message)) => {
+            eprintln!(
+                "skipped: {message} (run `cargo test -p pony-tests --features pony/mysql`)"
+            );
+            return;
+        }
+        Err(error) => panic!("{error}"),
+    };
+    assert_eq!(conn.backend(), Backend::Mysql);
+    let database = unique_name();
+    let mut scratch = Scratch {
+        conn,
+        cleanup: Some(format!("DROP DATABASE {database}")),
+    };
+    scratch
+        .conn
+        .batch_execute(&format!("CREATE DATABASE {database}; USE {database}"))
+        .unwrap();
+    create_tables(&mut scratch.conn);
+    exercise(&mut scratch.conn);
+}
+
+/// Handlers reach the database through the pool, on a blocking thread.
+#[tokio::test]
+async fn through_the_pool() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::parse("sqlite://pool.sqlite3", dir.path()).unwrap();
+    let db = pony::db::Db::connect(&url).unwrap();
+    db.run(|conn| {
+        create_tables(conn);
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let saved = db
+        .run(|conn| article("Pooled", 3.0).save(conn))
+        .await
+        .unwrap();
+    let id = saved.id;
+    let loaded = db.run(move |conn| Article::get(conn, id)).await.unwrap();
+    assert_eq!(loaded, saved);
+    let gone = db.run(|conn| Article::get(conn, 404)).await.unwrap_err();
+    assert_eq!(gone.status(), 404);
+}
