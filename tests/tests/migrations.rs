@@ -129,8 +129,14 @@ impl Shop {
         let (code, out, err) = self.manage(&["migrate"], "");
         if code != 0 {
             let (_, sql, _) = self.manage(&["sqlmigrate", "shop", migration], "");
-            let schema = self.db.query("SELECT sql FROM sqlite_master").unwrap_or_default();
-            panic!("[{}] migrate failed:\n{out}{err}\nSQL:\n{sql}\nschema:\n{schema}", self.db.label());
+            let schema = self
+                .db
+                .query("SELECT sql FROM sqlite_master")
+                .unwrap_or_default();
+            panic!(
+                "[{}] migrate failed:\n{out}{err}\nSQL:\n{sql}\nschema:\n{schema}",
+                self.db.label()
+            );
         }
         let applying = format!("Applying shop.{migration}... OK");
         assert!(

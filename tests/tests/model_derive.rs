@@ -151,7 +151,9 @@ fn exercise(conn: &mut pony::db::Connection) {
     assert_eq!(Article::get(conn, first.id).unwrap(), first);
 
     // NULLs and values of every type round-trip.
-    let seen = day(2024, 2, 29).and_hms_micro_opt(23, 59, 58, 123_456).unwrap();
+    let seen = day(2024, 2, 29)
+        .and_hms_micro_opt(23, 59, 58, 123_456)
+        .unwrap();
     let second = Article {
         body: Some("Body text, with 'quotes' and ünïcode".to_owned()),
         published: true,
@@ -165,12 +167,18 @@ fn exercise(conn: &mut pony::db::Connection) {
     assert_ne!(second.id, first.id);
     let loaded = Article::get(conn, second.id).unwrap();
     assert_eq!(loaded, second);
-    assert_eq!(loaded.body.as_deref(), Some("Body text, with 'quotes' and ünïcode"));
+    assert_eq!(
+        loaded.body.as_deref(),
+        Some("Body text, with 'quotes' and ünïcode")
+    );
     assert_eq!(loaded.seen_at, Some(seen));
     assert!(loaded.published);
     assert_eq!(loaded.rating, 4.25);
     let loaded = Article::get(conn, first.id).unwrap();
-    assert_eq!((loaded.body, loaded.score, loaded.due, loaded.seen_at), (None, None, None, None));
+    assert_eq!(
+        (loaded.body, loaded.score, loaded.due, loaded.seen_at),
+        (None, None, None, None)
+    );
     assert!(!loaded.published);
 
     // save() again updates: auto_now moves, auto_now_add stays.
@@ -189,7 +197,10 @@ fn exercise(conn: &mut pony::db::Connection) {
     let mut tampered = edited.clone();
     tampered.created_at = day(2001, 1, 1).and_hms_opt(0, 0, 0).unwrap();
     tampered.save(conn).unwrap();
-    assert_eq!(Article::get(conn, first.id).unwrap().created_at, first.created_at);
+    assert_eq!(
+        Article::get(conn, first.id).unwrap().created_at,
+        first.created_at
+    );
 
     // A missing row is a 404 that names the model.
     let missing = Article::get(conn, 987_654).unwrap_err();
@@ -249,7 +260,10 @@ fn exercise(conn: &mut pony::db::Connection) {
 
     // delete() removes the row; deleting it again is fine.
     third.clone().delete(conn).unwrap();
-    assert!(matches!(Article::get(conn, third.id), Err(pony::Error::Http404(_))));
+    assert!(matches!(
+        Article::get(conn, third.id),
+        Err(pony::Error::Http404(_))
+    ));
     third.delete(conn).unwrap();
     assert_eq!(Article::count(conn).unwrap(), 3);
 
@@ -300,7 +314,9 @@ fn postgres() {
     };
     scratch
         .conn
-        .batch_execute(&format!("CREATE SCHEMA {schema}; SET search_path TO {schema}"))
+        .batch_execute(&format!(
+            "CREATE SCHEMA {schema}; SET search_path TO {schema}"
+        ))
         .unwrap();
     create_tables(&mut scratch.conn);
     exercise(&mut scratch.conn);
@@ -314,9 +330,7 @@ fn mysql() {
     let conn = match establish(&url) {
         Ok(conn) => conn,
         Err(pony::Error::ImproperlyConfigured(message)) => {
-            eprintln!(
-                "skipped: {message} (run `cargo test -p pony-tests --features pony/mysql`)"
-            );
+            eprintln!("skipped: {message} (run `cargo test -p pony-tests --features pony/mysql`)");
             return;
         }
         Err(error) => panic!("{error}"),

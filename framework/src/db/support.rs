@@ -8,8 +8,8 @@ use diesel::RunQueryDsl;
 use diesel::dsl::sql;
 use diesel::sql_types::BigInt;
 
-use crate::db::connection::Connection;
 use crate::db::DateTime;
+use crate::db::connection::Connection;
 use crate::db::url::Backend;
 use crate::error::{Error, Result};
 

@@ -237,15 +237,15 @@ fn assignments<'a>(
         .collect()
 }
 
-/// `self.field = now;` for each field (`Some(now)` for an `Option`).
+/// `self.field = __now;` for each field (`Some(__now)` for an `Option`).
 fn set_now<'a>(fields: impl Iterator<Item = &'a FieldDef>) -> Vec<TokenStream> {
     fields
         .map(|field| {
             let ident = &field.ident;
             if field.null {
-                quote!(self.#ident = ::std::option::Option::Some(now);)
+                quote!(self.#ident = ::std::option::Option::Some(__now);)
             } else {
-                quote!(self.#ident = now;)
+                quote!(self.#ident = __now;)
             }
         })
         .collect()
@@ -296,7 +296,7 @@ fn methods(model: &ModelDef) -> TokenStream {
     let auto_now = set_now(model.fields.iter().filter(|f| f.auto_now));
     let auto_now_add = set_now(model.fields.iter().filter(|f| f.auto_now_add));
     let now = (!auto_now.is_empty() || !auto_now_add.is_empty())
-        .then(|| quote!(let now = ::pony::db::support::now();));
+        .then(|| quote!(let __now = ::pony::db::support::now();));
     let insert_all = insert(model, &assignments(model, model.fields.iter()));
     let insert_new = pk.is_auto().then(|| {
         let values = assignments(model, model.fields.iter().filter(|f| !f.primary_key));
@@ -345,17 +345,17 @@ fn methods(model: &ModelDef) -> TokenStream {
             #[doc = #objects_doc]
             pub fn objects() -> #module::BoxedQuery<'static, #backend> {
                 use diesel::{ExpressionMethods as _, QueryDsl as _};
-                let query: #module::BoxedQuery<'static, #backend> = #module::table.into_boxed();
-                query #(.then_order_by(#order))*
+                let __query: #module::BoxedQuery<'static, #backend> = #module::table.into_boxed();
+                __query #(.then_order_by(#order))*
             }
 
             #[doc = #get_doc]
             pub fn get(conn: &mut #connection, pk: #pk_ty) -> ::pony::Result<Self> {
                 use diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
-                let found = #module::table
+                let __found = #module::table
                     .filter(#module::#pk_column.eq(pk))
                     .get_result::<Self>(conn);
-                ::pony::db::support::found(found, #name)
+                ::pony::db::support::found(__found, #name)
             }
 
             #[doc = #all_doc]
@@ -376,8 +376,8 @@ fn methods(model: &ModelDef) -> TokenStream {
                 #now
                 #(#auto_now)*
                 #insert_new
-                let matched = #matched;
-                if matched == 0 {
+                let __matched = #matched;
+                if __matched == 0 {
                     #(#auto_now_add)*
                     #insert_all
                 }

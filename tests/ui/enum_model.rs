@@ -1,0 +1,8 @@
+#[derive(pony::Model)]
+#[model(app = "lab")]
+enum Status {
+    Draft,
+    Published,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+#[derive(pony::Model)]
+#[model(app = "lab")]
+struct Article {
+    id: i64,
+    #[field(foreign_key = "auth.User")]
+    author: i64,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(pony::Model)]
+#[model(app = "lab")]
+struct Article {
+    title: String,
+}
+
+fn main() {}
