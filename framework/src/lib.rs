@@ -16,6 +16,12 @@
 //! # let _ = project;
 //! ```
 
+// Built for SQLite alone, `Connection` has a single variant and its matches look redundant.
+#![cfg_attr(
+    not(any(feature = "postgres", feature = "mysql")),
+    allow(irrefutable_let_patterns, unreachable_patterns)
+)]
+
 // Lets the derives' `::pony::…` paths work inside pony too (for its own apps' models).
 #[allow(unused_extern_crates)]
 extern crate self as pony;

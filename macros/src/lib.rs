@@ -27,7 +27,27 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// The app is the directory the model is declared in (`src/articles/models.rs` → `articles`)
-/// unless `#[model(app = "…")]` says otherwise; the table is `<app>_<model>`.
+/// unless `#[model(app = "…")]` says otherwise; the table is `<app>_<model>`, and its diesel
+/// `table!` is the module `article` (the model's name in snake case).
+///
+/// The generated methods all take `&mut pony::db::Connection` (in a handler:
+/// `db.run(move |conn| Article::get(conn, pk)).await?`):
+///
+/// ```ignore
+/// use diesel::prelude::*;
+///
+/// let article = Article::get(conn, 1)?; // a missing row is Error::Http404
+/// let recent: Vec<Article> = Article::objects() // default ordering applied
+///     .filter(article::author_id.eq(7))
+///     .limit(10)
+///     .load(conn)?;
+/// let saved = Article { id: 0, ..draft }.save(conn)?; // id 0: INSERT; saved.id is set
+/// let (all, n) = (Article::all(conn)?, Article::count(conn)?);
+/// saved.delete(conn)?;
+/// ```
+///
+/// `save` updates the row when the primary key is set (inserting it if there is none), sets
+/// `auto_now` fields on every save and `auto_now_add` ones on insert only.
 #[proc_macro_derive(Model, attributes(model, field))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let app_from_path = model::app_from_source_path(&proc_macro::Span::call_site().file());

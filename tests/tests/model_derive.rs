@@ -221,7 +221,7 @@ fn exercise(conn: &mut pony::db::Connection) {
         .filter(article::published.eq(true))
         .load(conn)
         .unwrap();
-    assert_eq!(published, [second.clone()]);
+    assert_eq!(published, std::slice::from_ref(&second));
     let low: Vec<String> = Article::objects()
         .filter(article::rating.lt(3.0))
         .limit(1)
@@ -255,7 +255,7 @@ fn exercise(conn: &mut pony::db::Connection) {
         .filter(comment::article_id.eq(second.id))
         .load(conn)
         .unwrap();
-    assert_eq!(comments, [comment.clone()]);
+    assert_eq!(comments, std::slice::from_ref(&comment));
     comment.delete(conn).unwrap();
 
     // delete() removes the row; deleting it again is fine.
@@ -302,49 +302,55 @@ fn sqlite() {
     exercise(&mut conn);
 }
 
+/// A connection to the server `var` names, in a schema (PostgreSQL) or database (MySQL) of its
+/// own; `None` after saying why when the variable is unset or pony lacks the engine's feature.
+fn scratch(var: &str, feature: &str) -> Option<Scratch> {
+    let url = url_from_env(var)?;
+    let mut conn = match establish(&url) {
+        Ok(conn) => conn,
+        Err(pony::Error::ImproperlyConfigured(message)) => {
+            eprintln!(
+                "skipped: {message} (run `cargo test -p pony-tests --features pony/{feature}`)"
+            );
+            return None;
+        }
+        Err(error) => panic!("{error}"),
+    };
+    let name = unique_name();
+    let (create, cleanup) = match conn.backend() {
+        Backend::Postgres => (
+            format!("CREATE SCHEMA {name}; SET search_path TO {name}"),
+            format!("DROP SCHEMA {name} CASCADE"),
+        ),
+        Backend::Mysql => (
+            format!("CREATE DATABASE {name}; USE {name}"),
+            format!("DROP DATABASE {name}"),
+        ),
+        Backend::Sqlite => panic!("{var} names a SQLite database"),
+    };
+    conn.batch_execute(&create).unwrap();
+    Some(Scratch {
+        conn,
+        cleanup: Some(cleanup),
+    })
+}
+
 #[test]
 fn postgres() {
-    let Some(url) = url_from_env("PONY_TEST_POSTGRES_URL") else {
+    let Some(mut scratch) = scratch("PONY_TEST_POSTGRES_URL", "postgres") else {
         return;
     };
-    let schema = unique_name();
-    let mut scratch = Scratch {
-        conn: establish(&url).unwrap(),
-        cleanup: Some(format!("DROP SCHEMA {schema} CASCADE")),
-    };
-    scratch
-        .conn
-        .batch_execute(&format!(
-            "CREATE SCHEMA {schema}; SET search_path TO {schema}"
-        ))
-        .unwrap();
+    assert_eq!(scratch.conn.backend(), Backend::Postgres);
     create_tables(&mut scratch.conn);
     exercise(&mut scratch.conn);
 }
 
 #[test]
 fn mysql() {
-    let Some(url) = url_from_env("PONY_TEST_MYSQL_URL") else {
+    let Some(mut scratch) = scratch("PONY_TEST_MYSQL_URL", "mysql") else {
         return;
     };
-    let conn = match establish(&url) {
-        Ok(conn) => conn,
-        Err(pony::Error::ImproperlyConfigured(message)) => {
-            eprintln!("skipped: {message} (run `cargo test -p pony-tests --features pony/mysql`)");
-            return;
-        }
-        Err(error) => panic!("{error}"),
-    };
-    assert_eq!(conn.backend(), Backend::Mysql);
-    let database = unique_name();
-    let mut scratch = Scratch {
-        conn,
-        cleanup: Some(format!("DROP DATABASE {database}")),
-    };
-    scratch
-        .conn
-        .batch_execute(&format!("CREATE DATABASE {database}; USE {database}"))
-        .unwrap();
+    assert_eq!(scratch.conn.backend(), Backend::Mysql);
     create_tables(&mut scratch.conn);
     exercise(&mut scratch.conn);
 }

@@ -10,8 +10,10 @@
 
 #[cfg(feature = "mysql")]
 use diesel::MysqlConnection;
+#[cfg(feature = "postgres")]
+use diesel::PgConnection;
 use diesel::connection::SimpleConnection;
-use diesel::{Connection as _, ConnectionError, PgConnection, SqliteConnection};
+use diesel::{Connection as _, ConnectionError, SqliteConnection};
 
 use crate::db::url::{Backend, DatabaseUrl};
 use crate::error::{Error, Result};
@@ -21,7 +23,9 @@ use crate::error::{Error, Result};
 mod multi {
     #[cfg(feature = "mysql")]
     use diesel::MysqlConnection;
-    use diesel::{PgConnection, SqliteConnection};
+    #[cfg(feature = "postgres")]
+    use diesel::PgConnection;
+    use diesel::SqliteConnection;
 
     /// A connection to SQLite, PostgreSQL or (with pony's `mysql` feature) MySQL/MariaDB.
     ///
@@ -47,7 +51,8 @@ mod multi {
     pub enum AnyConnection {
         /// A SQLite database file (or `:memory:`).
         Sqlite(SqliteConnection),
-        /// A PostgreSQL server.
+        /// A PostgreSQL server (pony's default `postgres` feature).
+        #[cfg(feature = "postgres")]
         Postgres(PgConnection),
         /// A MySQL or MariaDB server.
         #[cfg(feature = "mysql")]
@@ -72,6 +77,7 @@ impl Connection {
     pub fn backend(&self) -> Backend {
         match self {
             Connection::Sqlite(_) => Backend::Sqlite,
+            #[cfg(feature = "postgres")]
             Connection::Postgres(_) => Backend::Postgres,
             #[cfg(feature = "mysql")]
             Connection::Mysql(_) => Backend::Mysql,
@@ -122,8 +128,17 @@ pub(crate) fn establish_unconfigured(url: &DatabaseUrl) -> Result<Connection> {
             prepare_sqlite_file(url)?;
             SqliteConnection::establish(&url.url).map(Connection::Sqlite)
         }
+        #[cfg(feature = "postgres")]
         Backend::Postgres => {
             PgConnection::establish(&with_pg_connect_timeout(&url.url)).map(Connection::Postgres)
+        }
+        #[cfg(not(feature = "postgres"))]
+        Backend::Postgres => {
+            return Err(Error::ImproperlyConfigured(
+                "this binary was built without PostgreSQL support; rebuild with the `postgres` \
+                 feature of pony (on by default)"
+                    .to_owned(),
+            ));
         }
         #[cfg(feature = "mysql")]
         Backend::Mysql => MysqlConnection::establish(&url.url).map(Connection::Mysql),
@@ -152,6 +167,7 @@ pub(crate) fn configure(conn: &mut Connection, url: &DatabaseUrl) -> Result<()> 
     Ok(())
 }
 
+#[cfg(feature = "postgres")]
 /// libpq waits for the operating system's TCP timeout (about two minutes) on a host that does
 /// not answer; pony gives up after 5 s, as the pool does, unless the URL says otherwise.
 fn with_pg_connect_timeout(url: &str) -> String {

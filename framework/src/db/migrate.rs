@@ -29,6 +29,7 @@ macro_rules! on_each_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn {
             Connection::Sqlite($c) => $body,
+            #[cfg(feature = "postgres")]
             Connection::Postgres($c) => $body,
             #[cfg(feature = "mysql")]
             Connection::Mysql($c) => $body,

@@ -91,6 +91,7 @@ impl ModelDef {
         let mut app = app_from_path;
         let mut db_table = None;
         let mut ordering = Vec::new();
+        let mut ordering_span = ident.span();
         let mut verbose_name = None;
         let mut verbose_name_plural = None;
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("model")) {
@@ -104,9 +105,9 @@ impl ModelDef {
                     "app" => app = Some(meta.value()?.parse::<LitStr>()?.value()),
                     "db_table" => db_table = Some(meta.value()?.parse::<LitStr>()?.value()),
                     "ordering" => {
-                        ordering = meta
-                            .value()?
-                            .parse::<LitStr>()?
+                        let text = meta.value()?.parse::<LitStr>()?;
+                        ordering_span = text.span();
+                        ordering = text
                             .value()
                             .split(',')
                             .map(|s| s.trim().to_owned())
@@ -154,9 +155,13 @@ impl ModelDef {
         for order in &ordering {
             let name = order.trim_start_matches('-');
             if !fields.iter().any(|f| f.name == name || f.ident == name) {
-                return Err(syn::Error::new_spanned(
-                    &ident,
-                    format!("ordering refers to the unknown field '{name}'"),
+                let known: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+                return Err(syn::Error::new(
+                    ordering_span,
+                    format!(
+                        "ordering refers to the unknown field `{name}`; the fields are {}",
+                        known.join(", ")
+                    ),
                 ));
             }
         }
@@ -231,6 +236,11 @@ fn unknown_option(
 ) -> syn::Error {
     let path = &meta.path;
     let name = quote::quote!(#path).to_string().replace(' ', "");
+    if attribute == "field" && name == "null" {
+        return meta.error(
+            "a field allows NULL by being an Option: write `Option<String>`, not #[field(null)]",
+        );
+    }
     let message = match closest(&name, known) {
         Some(guess) => format!("unknown #[{attribute}] option `{name}`; did you mean `{guess}`?"),
         None => format!(
@@ -241,12 +251,15 @@ fn unknown_option(
     meta.error(message)
 }
 
-/// The known name nearest to `name` (by edit distance), if it is a plausible typo.
+/// The known name `name` most plausibly misspells: the nearest by edit distance, or one that
+/// contains it (`table` → `db_table`).
 fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|candidate| (edit_distance(name, candidate), *candidate))
-        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
+        .filter(|(distance, candidate)| {
+            *distance <= 2.max(candidate.len() / 3) || (name.len() >= 4 && candidate.contains(name))
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }
@@ -530,6 +543,8 @@ mod tests {
     fn typos_get_a_suggestion() {
         assert_eq!(closest("max_len", FIELD_OPTIONS), Some("max_length"));
         assert_eq!(closest("autonow", FIELD_OPTIONS), Some("auto_now"));
+        assert_eq!(closest("table", super::MODEL_OPTIONS), Some("db_table"));
         assert_eq!(closest("nullable", FIELD_OPTIONS), None);
+        assert_eq!(closest("null", FIELD_OPTIONS), None);
     }
 }

@@ -33,8 +33,8 @@ pub(crate) fn expand(
         Data::Enum(data) => {
             return Err(syn::Error::new(
                 data.enum_token.span,
-                "#[derive(Model)] needs a struct with named fields, not an enum: a model is one \
-                 row of a table (for a field with a fixed set of values, use a String field with \
+                "#[derive(Model)] needs a struct with named fields, not an enum (for a field \
+                 with a fixed set of values, use a String field with \
                  #[field(choices = \"value:Label, …\")])",
             ));
         }
