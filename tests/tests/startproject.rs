@@ -3,7 +3,6 @@
 //! while a change is rebuilt; a broken edit keeps the last good server answering).
 #![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
