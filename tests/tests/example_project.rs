@@ -1,22 +1,34 @@
-//! The example project as a new user runs it: `cargo run -p example_project -- runserver`.
+//! The example project as a new user runs it: `migrate`, then `runserver`.
 #![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
 
 use std::process::Command;
 
-use pony_tests::{Server, client, free_port, workspace_bin};
+use pony_tests::{Server, client, free_port, run, workspace_bin};
 
-fn start() -> Server {
+/// The example on a fresh SQLite database, migrated as the README says, then served.
+fn start() -> (Server, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
+    let (code, out, err) = run(Command::new(workspace_bin("example_project"))
+        .arg("migrate")
+        .env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Applying articles.0001_initial... OK"),
+        "{out}"
+    );
     let port = free_port();
     let mut command = Command::new(workspace_bin("example_project"));
     command
         .args(["runserver", "--noreload", &port.to_string()])
-        .env_remove("DEBUG");
-    Server::start(command, port)
+        .env_remove("DEBUG")
+        .env("DATABASE_URL", &url);
+    (Server::start(command, port), dir)
 }
 
 #[test]
 fn front_page_redirects_to_the_article_list() {
-    let server = start();
+    let (server, _db) = start();
     let http = client();
     let response = http.get(server.url("/")).send().unwrap();
     assert_eq!(response.status().as_u16(), 302);
@@ -41,7 +53,7 @@ fn front_page_redirects_to_the_article_list() {
 
 #[test]
 fn unknown_hosts_and_paths() {
-    let server = start();
+    let (server, _db) = start();
     let http = client();
     let response = http
         .get(server.url("/articles/"))
@@ -57,4 +69,35 @@ fn unknown_hosts_and_paths() {
         body.contains("[name='articles:index']"),
         "DEBUG lists the routes tried: {body}"
     );
+}
+
+#[test]
+fn articles_are_listed_newest_first_and_escaped() {
+    let (server, db) = start();
+    let database = db.path().join("db.sqlite3");
+    for (title, created) in [
+        ("First <post>", "2026-01-01 10:00:00"),
+        ("Second post", "2026-02-01 10:00:00"),
+    ] {
+        let sql = format!(
+            "INSERT INTO articles_article (title, content, author_id, created_at, updated_at) \
+             VALUES ('{title}', 'text', 1, '{created}', '{created}')"
+        );
+        let (code, _, err) = run(Command::new("sqlite3").arg(&database).arg(sql));
+        assert_eq!(code, 0, "{err}");
+    }
+    let body = client()
+        .get(server.url("/articles/"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let second = body
+        .find("Second post")
+        .expect("the newer article is listed");
+    let first = body
+        .find("First &lt;post&gt;")
+        .expect("the older article is listed, escaped");
+    assert!(second < first, "newest first:\n{body}");
+    assert!(!body.contains("No articles yet."));
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use pony::Project;
 use pony::db::migrations::graph::LATEST;
 use pony::db::migrations::{
-    MigrationFile, NonInteractive, Operation, ProjectState, Questioner, autodetector, writer,
+    AppChanges, MigrationFile, NonInteractive, ProjectState, Questioner, autodetector, writer,
 };
 
 use super::{CommandError, CommandResult};
@@ -59,7 +59,7 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
         .project_state(graph.full_plan())
         .map_err(|e| CommandError::new(e.to_string()))?;
 
-    let mut per_app: BTreeMap<String, (Vec<Operation>, Vec<(String, String)>)> = BTreeMap::new();
+    let mut per_app: BTreeMap<String, AppChanges> = BTreeMap::new();
     if args.empty {
         if args.app_label.is_empty() {
             return Err(CommandError::new(
@@ -67,7 +67,7 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
             ));
         }
         for label in &args.app_label {
-            per_app.insert(label.clone(), (Vec::new(), Vec::new()));
+            per_app.insert(label.clone(), AppChanges::default());
         }
     } else {
         let compiled = ProjectState::from_models(apps.iter().flat_map(|app| app.models()).cloned());
@@ -80,7 +80,7 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
             .map_err(|e| CommandError::new(e.to_string()))?;
         for (app, change) in changes.per_app {
             if wanted(&app) {
-                per_app.insert(app, (change.operations, change.dependencies));
+                per_app.insert(app, change);
             }
         }
     }
@@ -94,13 +94,22 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
     // at the new migration.
     let now = chrono::Local::now().naive_local();
     let mut names = BTreeMap::new();
-    for (app, (operations, _)) in &per_app {
-        let name = writer::next_name(graph.names(app), operations, args.name.as_deref(), now);
+    for (app, change) in &per_app {
+        let name = writer::next_name(
+            graph.names(app),
+            &change.operations,
+            args.name.as_deref(),
+            now,
+        );
         names.insert(app.clone(), name);
     }
     let mut new = Vec::new();
     for app in apps.iter().map(|a| a.label()) {
-        let Some((operations, dependencies)) = per_app.remove(app) else {
+        let Some(AppChanges {
+            operations,
+            dependencies,
+        }) = per_app.remove(app)
+        else {
             continue;
         };
         let mut resolved = Vec::new();

@@ -24,12 +24,19 @@ pub type DateTime = chrono::NaiveDateTime;
 /// A calendar date.
 pub type Date = chrono::NaiveDate;
 
-/// The current time in UTC, as `auto_now` fields get it.
+/// The current time in UTC to the microsecond — the precision PostgreSQL and MySQL store, so
+/// a saved model equals the row read back. `auto_now` fields get it.
 ///
 /// ```
+/// use chrono::Timelike;
 /// let before = pony::db::now();
 /// assert!(pony::db::now() >= before);
+/// assert_eq!(before.nanosecond() % 1000, 0);
 /// ```
 pub fn now() -> DateTime {
-    chrono::Utc::now().naive_utc()
+    use chrono::{SubsecRound, Timelike};
+    let now = chrono::Utc::now().naive_utc();
+    now.trunc_subsecs(6)
+        .with_nanosecond(now.nanosecond() / 1000 * 1000)
+        .unwrap_or(now)
 }

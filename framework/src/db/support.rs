@@ -3,7 +3,6 @@
 //! Anything that differs between engines lives here rather than in the generated code, which
 //! is compiled in the user's crate and cannot see pony's cargo features.
 
-use chrono::Timelike;
 use diesel::RunQueryDsl;
 use diesel::dsl::sql;
 use diesel::sql_types::BigInt;
@@ -41,18 +40,9 @@ pub fn last_insert_id<T: TryFrom<i64>>(conn: &mut Connection) -> Result<T> {
     })
 }
 
-/// The time `auto_now` and `auto_now_add` fields get: [`now`](crate::db::now) to the
-/// microsecond, the precision PostgreSQL and MySQL store, so a saved model equals the row read
-/// back.
-///
-/// ```
-/// use chrono::Timelike;
-/// assert_eq!(pony::db::support::now().nanosecond() % 1000, 0);
-/// ```
+/// The time `auto_now` and `auto_now_add` fields get: [`now`](crate::db::now).
 pub fn now() -> DateTime {
-    let now = crate::db::now();
-    let micros = now.nanosecond() / 1000 * 1000;
-    now.with_nanosecond(micros).unwrap_or(now)
+    crate::db::now()
 }
 
 /// A lookup's result, with "no such row" as a 404 that names the model, as Django's
