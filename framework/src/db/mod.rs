@@ -34,9 +34,6 @@ pub type Date = chrono::NaiveDate;
 /// assert_eq!(before.nanosecond() % 1000, 0);
 /// ```
 pub fn now() -> DateTime {
-    use chrono::{SubsecRound, Timelike};
-    let now = chrono::Utc::now().naive_utc();
-    now.trunc_subsecs(6)
-        .with_nanosecond(now.nanosecond() / 1000 * 1000)
-        .unwrap_or(now)
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
 }
