@@ -377,3 +377,62 @@ async fn through_the_pool() {
     let gone = db.run(|conn| Article::get(conn, 404)).await.unwrap_err();
     assert_eq!(gone.status(), 404);
 }
+
+/// `#[model(unique_together, index, unique_index)]` reach the metadata, so makemigrations
+/// writes them.
+#[derive(pony::Model, Debug, Clone)]
+#[model(
+    app = "lab",
+    unique_together = "shelf, position",
+    index = "lab_book_title_idx: title, shelf"
+)]
+#[model(unique_index = "lab_book_isbn_uniq: isbn")]
+pub struct Book {
+    pub id: i64,
+    #[field(max_length = 100)]
+    pub title: String,
+    pub shelf: i32,
+    pub position: i32,
+    #[field(max_length = 13)]
+    pub isbn: String,
+}
+
+#[test]
+fn constraints_and_indexes_are_declared() {
+    let meta = Book::meta();
+    assert_eq!(meta.unique_together, [["shelf", "position"]]);
+    let names: Vec<(&str, bool)> = meta
+        .indexes
+        .iter()
+        .map(|i| (i.name.as_str(), i.unique))
+        .collect();
+    assert_eq!(
+        names,
+        [("lab_book_title_idx", false), ("lab_book_isbn_uniq", true)]
+    );
+    assert_eq!(meta.indexes[0].fields, ["title", "shelf"]);
+    let created = pony::db::migrations::autodetector::changes(
+        &ProjectState::new(),
+        &ProjectState::from_models([meta.clone()]),
+        &mut pony::db::migrations::NonInteractive,
+    )
+    .unwrap();
+    let described: Vec<String> = created
+        .operations("lab")
+        .iter()
+        .map(|op| op.describe())
+        .collect();
+    assert_eq!(described[0], "Create model Book", "{described:?}");
+    let sql = schema::forwards(
+        Backend::Sqlite,
+        &ProjectState::new(),
+        "lab",
+        &created.operations("lab")[0],
+    )
+    .unwrap();
+    assert!(
+        sql.iter()
+            .any(|s| s.contains("CREATE UNIQUE INDEX") && s.contains("\"isbn\"")),
+        "{sql:?}"
+    );
+}

@@ -19,6 +19,10 @@ pub(crate) struct ModelDef {
     pub(crate) ordering: Vec<String>,
     pub(crate) verbose_name: Option<String>,
     pub(crate) verbose_name_plural: Option<String>,
+    /// Groups of field names unique together.
+    pub(crate) unique_together: Vec<Vec<String>>,
+    /// Named indexes: (name, field names, unique).
+    pub(crate) indexes: Vec<(String, Vec<String>, bool)>,
     pub(crate) fields: Vec<FieldDef>,
 }
 
@@ -94,6 +98,9 @@ impl ModelDef {
         let mut ordering_span = ident.span();
         let mut verbose_name = None;
         let mut verbose_name_plural = None;
+        let mut unique_together = Vec::new();
+        let mut indexes = Vec::new();
+        let mut groups_span = ident.span();
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("model")) {
             attr.parse_nested_meta(|meta| {
                 let key = meta
@@ -117,6 +124,29 @@ impl ModelDef {
                     "verbose_name" => verbose_name = Some(meta.value()?.parse::<LitStr>()?.value()),
                     "verbose_name_plural" => {
                         verbose_name_plural = Some(meta.value()?.parse::<LitStr>()?.value())
+                    }
+                    // unique_together = "author, title"
+                    "unique_together" => {
+                        let text = meta.value()?.parse::<LitStr>()?;
+                        groups_span = text.span();
+                        unique_together.push(split_names(&text.value()));
+                    }
+                    // index = "article_title_idx: title, created_at" (unique_index likewise)
+                    "index" | "unique_index" => {
+                        let text = meta.value()?.parse::<LitStr>()?;
+                        groups_span = text.span();
+                        let value = text.value();
+                        let Some((name, names)) = value.split_once(':') else {
+                            return Err(syn::Error::new(
+                                text.span(),
+                                format!("write {key} = \"<index name>: field, field\""),
+                            ));
+                        };
+                        indexes.push((
+                            name.trim().to_owned(),
+                            split_names(names),
+                            key == "unique_index",
+                        ));
                     }
                     _ => return Err(unknown_option(&meta, "model", MODEL_OPTIONS)),
                 }
@@ -165,7 +195,24 @@ impl ModelDef {
                 ));
             }
         }
+        let grouped = unique_together
+            .iter()
+            .chain(indexes.iter().map(|(_, names, _)| names));
+        for name in grouped.flatten() {
+            if !fields.iter().any(|f| f.name == *name) {
+                let known: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+                return Err(syn::Error::new(
+                    groups_span,
+                    format!(
+                        "unknown field `{name}`; the fields are {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
         Ok(ModelDef {
+            unique_together,
+            indexes,
             ident,
             app,
             db_table,
@@ -189,6 +236,14 @@ fn module_ident(name: &str) -> Ident {
     }
 }
 
+/// `"a, b"` → `["a", "b"]`.
+fn split_names(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// `BlogPost` → `blog_post`.
 fn snake_case(name: &str) -> String {
     let mut out = String::new();
@@ -208,6 +263,9 @@ const MODEL_OPTIONS: &[&str] = &[
     "ordering",
     "verbose_name",
     "verbose_name_plural",
+    "unique_together",
+    "index",
+    "unique_index",
 ];
 
 /// The options `#[field(...)]` accepts.

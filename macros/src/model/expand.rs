@@ -200,6 +200,19 @@ fn meta(model: &ModelDef) -> TokenStream {
         .verbose_name_plural
         .as_ref()
         .map(|v| quote!(meta.verbose_name_plural = #v.to_owned();));
+    let unique_together = (!model.unique_together.is_empty()).then(|| {
+        let groups = model
+            .unique_together
+            .iter()
+            .map(|names| quote!(vec![#(#names.to_owned()),*]));
+        quote!(meta.unique_together = vec![#(#groups),*];)
+    });
+    let indexes = (!model.indexes.is_empty()).then(|| {
+        let indexes = model.indexes.iter().map(|(name, names, unique)| {
+            quote!(::pony::db::models::IndexMeta { name: #name.to_owned(), fields: vec![#(#names.to_owned()),*], unique: #unique })
+        });
+        quote!(meta.indexes = vec![#(#indexes),*];)
+    });
     quote! {
         ::pony::reexports::inventory::submit! {
             ::pony::db::registry::RegisteredModel { meta: <#ident as ::pony::db::Model>::meta }
@@ -214,6 +227,8 @@ fn meta(model: &ModelDef) -> TokenStream {
                     #verbose_name
                     #verbose_name_plural
                     meta.fields = vec![#(#fields),*];
+                    #unique_together
+                    #indexes
                     meta
                 });
                 &META
