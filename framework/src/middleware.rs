@@ -115,7 +115,7 @@ pub(crate) async fn error_pages(
 ) -> Response {
     let record = DebugRecord::default();
     request.extensions_mut().insert(record.clone());
-    let head = RequestHead::capture(&request);
+    let head = RequestHead::capture(&request, site.settings.debug);
     let outcome = IN_REQUEST
         .scope((), AssertUnwindSafe(next.run(request)).catch_unwind())
         .await;

@@ -27,11 +27,13 @@ pub(crate) struct RequestHead {
 }
 
 impl RequestHead {
-    pub(crate) fn capture(request: &Request) -> Self {
+    /// The request's method and URI, and in DEBUG (where the error page shows them) its
+    /// headers: copying every request's headers in production would be wasted work.
+    pub(crate) fn capture(request: &Request, debug: bool) -> Self {
         RequestHead {
             method: request.method().clone(),
             uri: request.uri().clone(),
-            headers: request.headers().clone(),
+            headers: if debug { request.headers().clone() } else { HeaderMap::new() },
         }
     }
 
