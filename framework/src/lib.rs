@@ -27,6 +27,7 @@
 extern crate self as pony;
 
 pub mod apps;
+pub mod auth;
 pub mod checks;
 pub mod conf;
 pub mod db;

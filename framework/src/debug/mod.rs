@@ -33,7 +33,11 @@ impl RequestHead {
         RequestHead {
             method: request.method().clone(),
             uri: request.uri().clone(),
-            headers: if debug { request.headers().clone() } else { HeaderMap::new() },
+            headers: if debug {
+                request.headers().clone()
+            } else {
+                HeaderMap::new()
+            },
         }
     }
 
