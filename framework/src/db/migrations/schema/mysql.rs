@@ -2,7 +2,6 @@
 //! (they cannot be renamed), `MODIFY` for type and nullability.
 
 use super::Backend;
-use super::columns::on_delete_sql;
 use super::derived::{Derived, Kind};
 use super::server::ColumnChange;
 
@@ -10,32 +9,6 @@ const MY: Backend = Backend::Mysql;
 
 fn q(name: &str) -> String {
     MY.quote(name)
-}
-
-/// Creates an index or constraint of `table`.
-pub(super) fn create(table: &str, d: &Derived) -> Vec<String> {
-    let columns = MY.quote_all(&d.columns);
-    vec![match &d.kind {
-        Kind::Index { unique } => format!(
-            "CREATE {}INDEX {} ON {} ({columns})",
-            if *unique { "UNIQUE " } else { "" },
-            q(&d.name),
-            q(table)
-        ),
-        Kind::Unique => format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({columns})",
-            q(table),
-            q(&d.name)
-        ),
-        Kind::ForeignKey(target) => format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({columns}) REFERENCES {} ({}) {}",
-            q(table),
-            q(&d.name),
-            q(&target.table),
-            q(&target.column),
-            on_delete_sql(target.on_delete)
-        ),
-    }]
 }
 
 /// Drops an index or constraint of `table`.
@@ -57,7 +30,7 @@ pub(super) fn rename(table: &str, old: &Derived, new: &Derived) -> Vec<String> {
         )],
         Kind::ForeignKey(_) => {
             let mut sql = drop(table, old);
-            sql.extend(create(table, new));
+            sql.extend(super::server::create_derived(MY, table, new));
             sql
         }
     }

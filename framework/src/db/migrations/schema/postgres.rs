@@ -2,7 +2,6 @@
 //! foreign keys made immediate before they are dropped.
 
 use super::Backend;
-use super::columns::on_delete_sql;
 use super::derived::{Derived, Kind};
 use super::server::ColumnChange;
 
@@ -10,32 +9,6 @@ const PG: Backend = Backend::Postgres;
 
 fn q(name: &str) -> String {
     PG.quote(name)
-}
-
-/// Creates an index or constraint of `table`.
-pub(super) fn create(table: &str, d: &Derived) -> Vec<String> {
-    let columns = PG.quote_all(&d.columns);
-    vec![match &d.kind {
-        Kind::Index { unique } => format!(
-            "CREATE {}INDEX {} ON {} ({columns})",
-            if *unique { "UNIQUE " } else { "" },
-            q(&d.name),
-            q(table)
-        ),
-        Kind::Unique => format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({columns})",
-            q(table),
-            q(&d.name)
-        ),
-        Kind::ForeignKey(target) => format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({columns}) REFERENCES {} ({}) {} DEFERRABLE INITIALLY DEFERRED",
-            q(table),
-            q(&d.name),
-            q(&target.table),
-            q(&target.column),
-            on_delete_sql(target.on_delete)
-        ),
-    }]
 }
 
 /// Drops an index or constraint of `table`.

@@ -1,7 +1,7 @@
 //! The operations of the client-server backends, PostgreSQL and MySQL, which alter tables
 //! in place; `postgres.rs` and `mysql.rs` supply the statements that differ.
 
-use super::columns::{Fill, column_def, data_type, fill};
+use super::columns::{Fill, column_def, data_type, fill, on_delete_sql};
 use super::derived::{Derived, Diff, Kind, Renames, derived};
 use super::editor::{Change, Editor, renames};
 use super::{Backend, mysql, postgres};
@@ -25,6 +25,41 @@ pub(super) struct ColumnChange<'a> {
     pub definition: String,
 }
 
+/// Creates an index or constraint of `table` (the same SQL on PostgreSQL and MySQL, except
+/// that PostgreSQL's foreign keys are deferred to the end of the transaction, as Django's).
+pub(super) fn create_derived(backend: Backend, table: &str, d: &Derived) -> Vec<String> {
+    let q = |name: &str| backend.quote(name);
+    let columns = backend.quote_all(&d.columns);
+    vec![match &d.kind {
+        Kind::Index { unique } => format!(
+            "CREATE {}INDEX {} ON {} ({columns})",
+            if *unique { "UNIQUE " } else { "" },
+            q(&d.name),
+            q(table)
+        ),
+        Kind::Unique => format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({columns})",
+            q(table),
+            q(&d.name)
+        ),
+        Kind::ForeignKey(target) => {
+            let deferred = if backend == Backend::Postgres {
+                " DEFERRABLE INITIALLY DEFERRED"
+            } else {
+                ""
+            };
+            format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({columns}) REFERENCES {} ({}) {}{deferred}",
+                q(table),
+                q(&d.name),
+                q(&target.table),
+                q(&target.column),
+                on_delete_sql(target.on_delete)
+            )
+        }
+    }]
+}
+
 /// PostgreSQL or MySQL.
 #[derive(Debug)]
 pub(super) struct Server(pub Backend);
@@ -35,10 +70,7 @@ impl Server {
     }
 
     fn create(&self, table: &str, d: &Derived) -> Vec<String> {
-        match self.0 {
-            Backend::Mysql => mysql::create(table, d),
-            _ => postgres::create(table, d),
-        }
+        create_derived(self.0, table, d)
     }
 
     fn drop(&self, table: &str, d: &Derived) -> Vec<String> {
