@@ -6,9 +6,7 @@ use std::process::ExitCode;
 
 use pony::Project;
 use pony::db::migrations::graph::LATEST;
-use pony::db::migrations::{
-    AppChanges, MigrationFile, NonInteractive, ProjectState, Questioner, autodetector, writer,
-};
+use pony::db::migrations::{AppChanges, MigrationFile, NonInteractive, Questioner, writer};
 
 use super::{CommandError, CommandResult};
 use crate::questioner::Interactive;
@@ -55,9 +53,6 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
     }
     let wanted = |app: &str| args.app_label.is_empty() || args.app_label.iter().any(|a| a == app);
     let graph = pony::db::migrate::load(apps)?;
-    let migrated = graph
-        .project_state(graph.full_plan())
-        .map_err(|e| CommandError::new(e.to_string()))?;
 
     let mut per_app: BTreeMap<String, AppChanges> = BTreeMap::new();
     if args.empty {
@@ -70,14 +65,12 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
             per_app.insert(label.clone(), AppChanges::default());
         }
     } else {
-        let compiled = ProjectState::from_models(apps.iter().flat_map(|app| app.models()).cloned());
         let mut questioner: Box<dyn Questioner> = if args.noinput || args.check {
             Box::new(NonInteractive)
         } else {
             Box::new(Interactive)
         };
-        let changes = autodetector::changes(&migrated, &compiled, questioner.as_mut())
-            .map_err(|e| CommandError::new(e.to_string()))?;
+        let changes = pony::db::migrate::unmigrated_changes(apps, &graph, questioner.as_mut())?;
         for (app, change) in changes.per_app {
             if wanted(&app) {
                 per_app.insert(app, change);

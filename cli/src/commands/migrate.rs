@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use pony::Project;
 use pony::db::migrate::{self, Direction, Event, Target};
-use pony::db::migrations::{MigrationGraph, MigrationKey, ProjectState, autodetector, graph::ZERO};
+use pony::db::migrations::{MigrationGraph, MigrationKey, graph::ZERO};
 
 use super::{CommandError, CommandResult};
 use crate::style::Style;
@@ -86,20 +86,7 @@ fn target(graph: &MigrationGraph, args: &Args) -> Result<Target, CommandError> {
     if name == ZERO {
         return Ok(Target::Zero(app.clone()));
     }
-    let matches: Vec<&String> = graph
-        .names(app)
-        .iter()
-        .filter(|n| n.starts_with(name.as_str()))
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(Target::To(MigrationKey::new(app.clone(), one.as_str()))),
-        [] => Err(CommandError::new(format!(
-            "Cannot find a migration matching '{name}' from app '{app}'."
-        ))),
-        _ => Err(CommandError::new(format!(
-            "More than one migration matches '{name}' in app '{app}'. Please be more specific."
-        ))),
-    }
+    Ok(Target::To(migrate::find(graph, app, name)?))
 }
 
 fn describe_target(graph: &MigrationGraph, target: &Target) -> String {
@@ -144,21 +131,9 @@ fn print_plan(graph: &MigrationGraph, steps: &[(MigrationKey, Direction)]) {
 
 /// Django's reminder when the models have changes no migration records yet.
 fn warn_about_unmigrated_changes(project: &Project, graph: &MigrationGraph) {
-    let Ok(migrated) = graph.project_state(graph.full_plan()) else {
-        return;
-    };
-    let compiled = ProjectState::from_models(
-        project
-            .installed_apps()
-            .iter()
-            .flat_map(|a| a.models())
-            .cloned(),
-    );
-    let Ok(changes) = autodetector::changes(
-        &migrated,
-        &compiled,
-        &mut pony::db::migrations::NonInteractive,
-    ) else {
+    let mut questioner = pony::db::migrations::NonInteractive;
+    let Ok(changes) = migrate::unmigrated_changes(project.installed_apps(), graph, &mut questioner)
+    else {
         return;
     };
     if changes.is_empty() {

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use pony::Project;
-use pony::db::migrations::{MigrationKey, schema};
+use pony::db::migrations::schema;
 use pony::db::{Backend, DatabaseUrl};
 
 use super::{CommandError, CommandResult};
@@ -30,28 +30,11 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
             "App '{app}' does not have migrations"
         )));
     }
-    let matches: Vec<&String> = graph
-        .names(app)
-        .iter()
-        .filter(|n| n.starts_with(args.migration_name.as_str()))
-        .collect();
-    let [name] = matches.as_slice() else {
-        return Err(CommandError::new(format!(
-            "Cannot find a migration matching '{}' from app '{app}'. Is it in installed_apps!?",
-            args.migration_name
-        )));
-    };
-    let key = MigrationKey::new(app.clone(), name.as_str());
+    let key = pony::db::migrate::find(&graph, app, &args.migration_name)?;
     let file = graph
         .file(&key)
         .ok_or_else(|| CommandError::new(format!("No migration {key}")))?;
-    let plan = graph
-        .plan(std::slice::from_ref(&key))
-        .map_err(|e| CommandError::new(e.to_string()))?;
-    let before: Vec<MigrationKey> = plan.into_iter().filter(|k| *k != key).collect();
-    let mut state = graph
-        .project_state(&before)
-        .map_err(|e| CommandError::new(e.to_string()))?;
+    let mut state = pony::db::migrate::state_before(&graph, &key)?;
 
     let transactional = backend != Backend::Mysql;
     if transactional {

@@ -19,7 +19,10 @@ use diesel_migrations::MigrationHarness;
 
 use crate::apps::App;
 use crate::db::connection::Connection;
-use crate::db::migrations::{MigrationFile, MigrationGraph, MigrationKey, ProjectState, schema};
+use crate::db::migrations::{
+    Changes, MigrationFile, MigrationGraph, MigrationKey, ProjectState, Questioner, autodetector,
+    schema,
+};
 use crate::db::url::Backend;
 use crate::error::{Error, Result};
 
@@ -91,7 +94,7 @@ pub fn sql_for(
 }
 
 /// The models just before `key`: everything it depends on, applied.
-fn state_before(graph: &MigrationGraph, key: &MigrationKey) -> Result<ProjectState> {
+pub fn state_before(graph: &MigrationGraph, key: &MigrationKey) -> Result<ProjectState> {
     let plan = graph
         .plan(std::slice::from_ref(key))
         .map_err(|e| Error::other(e.to_string()))?;
@@ -99,6 +102,39 @@ fn state_before(graph: &MigrationGraph, key: &MigrationKey) -> Result<ProjectSta
     graph
         .project_state(&before)
         .map_err(|e| Error::other(e.to_string()))
+}
+
+/// An app's migration named by a unique prefix (`0001` for `0001_initial`), as `migrate` and
+/// `sqlmigrate` accept it, with Django's messages.
+pub fn find(graph: &MigrationGraph, app: &str, prefix: &str) -> Result<MigrationKey> {
+    let matches: Vec<&String> = graph
+        .names(app)
+        .iter()
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(MigrationKey::new(app, one.as_str())),
+        [] => Err(Error::ImproperlyConfigured(format!(
+            "Cannot find a migration matching '{prefix}' from app '{app}'."
+        ))),
+        _ => Err(Error::ImproperlyConfigured(format!(
+            "More than one migration matches '{prefix}' in app '{app}'. Please be more specific."
+        ))),
+    }
+}
+
+/// The model changes that no migration records yet: the installed apps' compiled models
+/// against the state the migrations replay to, with `questioner` settling ambiguities.
+pub fn unmigrated_changes(
+    apps: &[Box<dyn App>],
+    graph: &MigrationGraph,
+    questioner: &mut dyn Questioner,
+) -> Result<Changes> {
+    let migrated = graph
+        .project_state(graph.full_plan())
+        .map_err(|e| Error::other(e.to_string()))?;
+    let compiled = ProjectState::from_models(apps.iter().flat_map(|app| app.models()).cloned());
+    autodetector::changes(&migrated, &compiled, questioner).map_err(|e| Error::other(e.to_string()))
 }
 
 /// One migration as diesel's harness runs and records it.
