@@ -14,6 +14,7 @@ fn main() -> std::process::ExitCode {
 /// The project: its apps and root URLs (Django's settings.INSTALLED_APPS and ROOT_URLCONF).
 fn project() -> pony::Project {
     pony::Project::new(pony::base_dir!())
+        .app(pony::auth::AuthConfig)
         .apps(installed_apps())
         .urls(urls::urlpatterns())
 }

@@ -22,7 +22,8 @@
 
 use std::path::PathBuf;
 
-use crate::db::ModelMeta;
+use crate::db::{Connection, ModelMeta};
+use crate::error::Result;
 use crate::http::Request;
 use crate::templates::Context;
 use crate::urls::Urls;
@@ -73,6 +74,13 @@ pub trait App: Send + Sync + 'static {
     /// library (pony's own auth and admin); searched after every directory.
     fn embedded_templates(&self) -> Vec<(&'static str, &'static str)> {
         Vec::new()
+    }
+
+    /// Runs after `migrate` applied migrations (Django's `post_migrate` signal), with every
+    /// installed app; the auth app creates the default permissions here.
+    fn post_migrate(&self, conn: &mut Connection, apps: &[Box<dyn App>]) -> Result<()> {
+        let _ = (conn, apps);
+        Ok(())
     }
 
     /// Adds variables to every rendered page's context (Django's context processors), e.g.

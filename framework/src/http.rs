@@ -83,6 +83,14 @@ impl Request {
         self.method == Method::POST
     }
 
+    /// `request.user`: who is logged in, or the anonymous user.
+    pub fn user(&self) -> crate::auth::CurrentUser {
+        self.extensions
+            .get::<crate::auth::CurrentUser>()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// The project's settings.
     pub fn settings(&self) -> &Settings {
         &self.site.settings

@@ -64,6 +64,7 @@ pub mod reexports {
 /// Everything a view module usually needs: `use pony::prelude::*;`.
 pub mod prelude {
     pub use crate::apps::App;
+    pub use crate::auth::{CurrentUser, LoginRequired};
     pub use crate::context;
     pub use crate::db::{Db, Model};
     pub use crate::error::{Error, Result};

@@ -190,6 +190,11 @@ fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
             root.service(),
         );
     }
+    if state.apps.iter().any(|app| app.label() == "auth") {
+        router = router.layer(axum::middleware::from_fn(
+            crate::auth::login::authentication_middleware,
+        ));
+    }
     router
         .fallback(middleware::not_found)
         .layer(axum::Extension(state.clone()))

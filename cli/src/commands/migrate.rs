@@ -66,8 +66,27 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
     if steps.is_empty() {
         println!("  No migrations to apply.");
     }
+    post_migrate(&project, &mut conn)?;
     warn_about_unmigrated_changes(&project, &graph);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Django's `post_migrate` signal: each app whose migrations are all applied gets to set up
+/// its data (the auth app creates permissions).
+fn post_migrate(project: &Project, conn: &mut pony::db::Connection) -> Result<(), CommandError> {
+    let applied = migrate::applied(conn)?;
+    let apps = project.installed_apps();
+    for app in apps {
+        let migrated = app.migrations().iter().all(|(name, _)| {
+            applied
+                .iter()
+                .any(|key| key.app == app.label() && key.name == *name)
+        });
+        if migrated {
+            app.post_migrate(conn, apps)?;
+        }
+    }
+    Ok(())
 }
 
 /// The target from the arguments; a migration name may be given by its unique prefix.

@@ -44,7 +44,10 @@ fn lower(model: &ModelMeta) -> String {
 }
 
 impl Detector<'_> {
-    /// A removed and an added field with the same definition may be a rename: ask.
+    /// A removed and an added field with the same definition may be a rename: ask. One that
+    /// keeps its column (`author_id: BigIntegerField` becoming the foreign key `author`, column
+    /// `author_id`) is the same data under a new name: renamed without asking, and then altered,
+    /// never dropped and re-added.
     pub(super) fn renamed_fields(&mut self) -> Result<()> {
         for key in self.kept() {
             let Some((old, new)) = self.pair(&key) else {
@@ -61,13 +64,14 @@ impl Detector<'_> {
                 .filter(|f| old.get_field(&f.name).is_none())
             {
                 let found = removed.iter().position(|candidate| {
-                    definition(candidate) == definition(added)
-                        && self.questioner.ask_rename(
-                            &lower(&new),
-                            &candidate.name,
-                            &added.name,
-                            added.field_type.name(),
-                        )
+                    candidate.column == added.column
+                        || definition(candidate) == definition(added)
+                            && self.questioner.ask_rename(
+                                &lower(&new),
+                                &candidate.name,
+                                &added.name,
+                                added.field_type.name(),
+                            )
                 });
                 if let Some(found) = found {
                     let candidate = removed.remove(found);

@@ -256,3 +256,34 @@ fn indexes_together_options_and_tables() {
         ]
     );
 }
+
+#[test]
+fn an_integer_becoming_a_foreign_key_on_its_column_is_altered_not_dropped() {
+    // `author_id: i64` becomes `#[field(foreign_key = "auth.User")] author_id: i64`: the field
+    // is now called `author` but keeps the column `author_id` and its data.
+    let mut before = article();
+    before.fields.retain(|f| f.name != "author");
+    let mut plain = FieldMeta::new("author_id", FieldType::BigIntegerField);
+    plain.column = "author_id".into();
+    before.fields.push(plain);
+    let mut after = article();
+    after.fields.retain(|f| f.name != "author");
+    let mut key = fk("author", "auth.user");
+    key.null = false;
+    key.column = "author_id".into();
+    after.fields.push(key);
+
+    let found = changes(
+        &state(&[user(), before]),
+        &state(&[user(), after]),
+        &mut NonInteractive,
+    )
+    .unwrap();
+    assert_eq!(
+        names(found.operations("articles")),
+        [
+            "Rename field author_id on article to author",
+            "Alter field author on article"
+        ]
+    );
+}

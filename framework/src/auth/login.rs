@@ -1,0 +1,333 @@
+//! Logging in and out: Django's `authenticate()`, `login()` and `logout()`, and the middleware
+//! that turns the session back into `request.user` on every request.
+//!
+//! ```no_run
+//! use pony::auth::{self, Credentials};
+//! use pony::prelude::*;
+//!
+//! async fn login_view(request: Request) -> pony::Result<Response> {
+//!     let post = request.post();
+//!     let credentials = Credentials {
+//!         username: post.get("username").unwrap_or(""),
+//!         password: post.get("password").unwrap_or(""),
+//!     };
+//!     match auth::authenticate(&request, credentials).await? {
+//!         Ok(user) => {
+//!             auth::login(&request, &user).await?;
+//!             redirect("articles:index")
+//!         }
+//!         Err(refusal) => Ok(refusal.to_string().into_response()),
+//!     }
+//! }
+//! ```
+
+use std::net::SocketAddr;
+use std::sync::{Arc, LazyLock};
+
+use axum::extract::ConnectInfo;
+use axum::http::Extensions;
+use diesel::prelude::*;
+use tower_sessions::Session;
+
+use super::blocking::{dummy_verify, hash_password, verify_password};
+use super::current_user::CurrentUser;
+use super::hashers::must_update;
+use super::models::{User, user};
+use super::session_hash::{session_auth_hash, verify_session_auth_hash};
+use super::throttle::{Throttle, ThrottleConfig, Verdict, refusal_message};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::http::{DebugRecord, Request};
+use crate::project::SiteState;
+
+/// Session key of the logged-in user's id (a string, as Django stores it).
+pub const SESSION_KEY: &str = "_auth_user_id";
+/// Session key of the backend that authenticated the user (Django compatibility).
+pub const BACKEND_SESSION_KEY: &str = "_auth_user_backend";
+/// Session key of the [session auth hash](super::session_hash).
+pub const HASH_SESSION_KEY: &str = "_auth_user_hash";
+const BACKEND: &str = "django.contrib.auth.backends.ModelBackend";
+
+/// What a login form submits.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    /// The username as typed.
+    pub username: &'a str,
+    /// The password as typed.
+    pub password: &'a str,
+}
+
+/// Why [`authenticate`] found no user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginRefused {
+    /// Unknown username, wrong password or inactive user: deliberately indistinguishable.
+    InvalidLogin,
+    /// Too many recent failures from this client (see [`super::throttle`]).
+    Throttled(std::time::Duration),
+}
+
+impl std::fmt::Display for LoginRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoginRefused::InvalidLogin => f.write_str(
+                "Please enter a correct username and password. Note that both fields may be \
+                 case-sensitive.",
+            ),
+            LoginRefused::Throttled(retry_after) => f.write_str(&refusal_message(*retry_after)),
+        }
+    }
+}
+
+static THROTTLE: LazyLock<std::sync::Mutex<Option<Arc<Throttle>>>> =
+    LazyLock::new(Default::default);
+
+/// The process's login throttle, configured from the first site's settings.
+fn throttle(site: &SiteState) -> Arc<Throttle> {
+    let Ok(mut slot) = THROTTLE.lock() else {
+        return Arc::new(Throttle::new(ThrottleConfig::from_settings(&site.settings)));
+    };
+    slot.get_or_insert_with(|| {
+        Arc::new(Throttle::new(ThrottleConfig::from_settings(&site.settings)))
+    })
+    .clone()
+}
+
+/// The client's address, for throttling.
+fn client_address(extensions: &Extensions) -> String {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
+}
+
+/// Django's `authenticate(request, username=…, password=…)` with `ModelBackend`'s rules, plus
+/// throttling.
+///
+/// Unknown users cost a dummy hash so timing does not reveal which usernames exist; inactive
+/// users fail like a wrong password; a correct password stored with an older algorithm or
+/// weaker parameters (say a Django `pbkdf2_sha256$…` hash) is re-hashed to the current default
+/// and saved. A failed login changes nothing in the database.
+pub async fn authenticate(
+    request: &Request,
+    credentials: Credentials<'_>,
+) -> Result<std::result::Result<User, LoginRefused>> {
+    let site = request.site().clone();
+    let db = database(&site)?;
+    let throttle = throttle(&site);
+    let client = client_address(&request.extensions);
+    let username = super::models::normalize_username(credentials.username);
+    match throttle.check(&username, &client) {
+        Verdict::Refuse { retry_after } => return Ok(Err(LoginRefused::Throttled(retry_after))),
+        Verdict::Delay(delay) => tokio::time::sleep(delay).await,
+        Verdict::Allow => {}
+    }
+    let found = {
+        let username = username.clone();
+        db.run(move |conn| User::by_username(conn, &username))
+            .await?
+    };
+    let password = credentials.password;
+    let authenticated = match found {
+        Some(user) => {
+            let correct = verify_password(password, &user.password).await;
+            (correct && user.is_active).then_some(user)
+        }
+        None => {
+            dummy_verify(password).await;
+            None
+        }
+    };
+    let Some(user) = authenticated else {
+        throttle.record_failure(&username, &client);
+        return Ok(Err(LoginRefused::InvalidLogin));
+    };
+    throttle.record_success(&username, &client);
+    let user = upgrade_hash(&db, user, password).await?;
+    Ok(Ok(user))
+}
+
+/// Re-hashes a correct password whose stored hash is not the current default, saving only
+/// the password column.
+async fn upgrade_hash(db: &Db, mut user: User, raw: &str) -> Result<User> {
+    if !must_update(&user.password) {
+        return Ok(user);
+    }
+    let encoded = hash_password(raw).await?;
+    let (id, new) = (user.id, encoded.clone());
+    db.run(move |conn| {
+        diesel::update(user::table.filter(user::id.eq(id)))
+            .set(user::password.eq(new))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await?;
+    user.password = encoded;
+    Ok(user)
+}
+
+/// Django's `login(request, user)`: the session gets a new key (its data kept, unless it
+/// belonged to another user: then it starts empty), the user's id and auth hash; the CSRF
+/// token is rotated and `last_login` set. Rotating the key defeats session fixation: an id
+/// planted before login is worthless after it.
+pub async fn login(request: &Request, user: &User) -> Result<()> {
+    let site = request.site();
+    let session = session(&request.extensions)?;
+    let secret = secret_key(site)?;
+    let hash = session_auth_hash(&user.password, secret);
+    let previous: Option<String> = session.get(SESSION_KEY).await.map_err(session_error)?;
+    match previous {
+        Some(id) => {
+            let stored: String = session
+                .get(HASH_SESSION_KEY)
+                .await
+                .map_err(session_error)?
+                .unwrap_or_default();
+            if id != user.id.to_string()
+                || !verify_session_auth_hash(&stored, &user.password, secret)
+            {
+                session.flush().await.map_err(session_error)?;
+            } else {
+                session.cycle_id().await.map_err(session_error)?;
+            }
+        }
+        None => session.cycle_id().await.map_err(session_error)?,
+    }
+    session
+        .insert(SESSION_KEY, user.id.to_string())
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(BACKEND_SESSION_KEY, BACKEND)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(HASH_SESSION_KEY, hash)
+        .await
+        .map_err(session_error)?;
+    // CSRF_ROTATE_AT_MERGE
+    let db = database(site)?;
+    let id = user.id;
+    db.run(move |conn| {
+        diesel::update(user::table.filter(user::id.eq(id)))
+            .set(user::last_login.eq(Some(crate::db::now())))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Keeps a session logged in after its user changed their password (Django's
+/// `update_session_auth_hash`): the session gets a new key and the new hash, while every other
+/// session of the user stops matching and is logged out.
+pub async fn update_session_auth_hash(request: &Request, user: &User) -> Result<()> {
+    let session = session(&request.extensions)?;
+    let secret = secret_key(request.site())?;
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(HASH_SESSION_KEY, session_auth_hash(&user.password, secret))
+        .await
+        .map_err(session_error)
+}
+
+/// Django's `logout(request)`: the session is emptied and deleted (its cookie too), so
+/// replaying the old cookie finds nobody.
+pub async fn logout(request: &Request) -> Result<()> {
+    let session = session(&request.extensions)?;
+    session.flush().await.map_err(session_error)
+}
+
+/// The authentication middleware: reads the session and puts a [`CurrentUser`] on the
+/// request. A session whose auth hash no longer matches the user's password (changed
+/// elsewhere) or whose user is gone or inactive is flushed: that browser is logged out.
+pub async fn authentication_middleware(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let user = match current_user(request.extensions()).await {
+        Ok(user) => user,
+        Err(error) => return axum::response::IntoResponse::into_response(error),
+    };
+    if let Some(record) = request.extensions().get::<DebugRecord>() {
+        record.update(|data| data.user = Some(user.describe()));
+    }
+    request.extensions_mut().insert(user);
+    next.run(request).await
+}
+
+async fn current_user(extensions: &Extensions) -> Result<CurrentUser> {
+    let (Some(session), Some(site)) = (
+        extensions.get::<Session>(),
+        extensions.get::<Arc<SiteState>>(),
+    ) else {
+        return Ok(CurrentUser::anonymous());
+    };
+    let Some(id) = session
+        .get::<String>(SESSION_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(CurrentUser::anonymous());
+    };
+    let stored_hash: String = session
+        .get(HASH_SESSION_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or_default();
+    let Ok(id) = id.parse::<i64>() else {
+        session.flush().await.map_err(session_error)?;
+        return Ok(CurrentUser::anonymous());
+    };
+    let db = database(site)?;
+    let loaded = db
+        .run(move |conn| {
+            let Some(user) = User::objects()
+                .filter(user::id.eq(id))
+                .first::<User>(conn)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let permissions = user.get_all_permissions(conn)?;
+            Ok(Some((user, permissions)))
+        })
+        .await?;
+    let secret = secret_key(site)?;
+    match loaded {
+        Some((user, permissions))
+            if user.is_active && verify_session_auth_hash(&stored_hash, &user.password, secret) =>
+        {
+            Ok(CurrentUser::authenticated(user, permissions))
+        }
+        _ => {
+            session.flush().await.map_err(session_error)?;
+            Ok(CurrentUser::anonymous())
+        }
+    }
+}
+
+fn session(extensions: &Extensions) -> Result<&Session> {
+    extensions.get::<Session>().ok_or_else(|| {
+        Error::ImproperlyConfigured(
+            "login and logout need sessions: install pony's sessions app".to_owned(),
+        )
+    })
+}
+
+fn database(site: &SiteState) -> Result<Db> {
+    site.db.clone().ok_or_else(|| {
+        Error::ImproperlyConfigured("the auth app needs a database (DATABASE_URL)".to_owned())
+    })
+}
+
+fn secret_key(site: &SiteState) -> Result<&str> {
+    site.settings
+        .secret_key
+        .as_ref()
+        .map(|key| key.expose())
+        .ok_or_else(|| {
+            Error::ImproperlyConfigured("the SECRET_KEY setting must not be empty".to_owned())
+        })
+}
+
+fn session_error(error: tower_sessions::session::Error) -> Error {
+    Error::other(format!("the session store failed: {error}"))
+}
