@@ -35,6 +35,7 @@ mod debug;
 mod error;
 pub mod http;
 mod middleware;
+pub mod paginator;
 pub mod project;
 mod security;
 mod server;

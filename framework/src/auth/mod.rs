@@ -11,6 +11,7 @@ pub mod hashers;
 pub mod login;
 pub mod models;
 pub mod permissions;
+pub mod redirects;
 pub mod required;
 pub mod session_hash;
 pub mod throttle;
