@@ -213,8 +213,8 @@ fn check_types(def: &FieldDef, spans: &[(&'static str, Span)]) -> syn::Result<()
         return Err(syn::Error::new(
             span_of("required"),
             format!(
-                "a {inner_name} field cannot be left empty: make `{ident}` an Option<{inner_name}> \
-                 (an Option is not required)"
+                "`{ident}` has no empty value (it is {inner_name}): make it \
+                 Option<{inner_name}> for required = false"
             ),
         ));
     }
@@ -225,4 +225,70 @@ fn check_types(def: &FieldDef, spans: &[(&'static str, Span)]) -> syn::Result<()
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::{Data, DeriveInput, Fields, parse_quote};
+
+    use super::FormDef;
+
+    fn error_of(input: DeriveInput) -> String {
+        let Data::Struct(data) = &input.data else {
+            panic!("a struct")
+        };
+        let Fields::Named(fields) = &data.fields else {
+            panic!("named fields")
+        };
+        match FormDef::parse(&input, fields) {
+            Ok(_) => String::from("no error"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn unknown_options_suggest_the_right_one() {
+        let input = parse_quote! { struct F { #[field(max_len = 3)] a: String } };
+        assert_eq!(
+            error_of(input),
+            "unknown #[field] option `max_len`; did you mean `max_length`?"
+        );
+        let input = parse_quote! { #[form(cleen = Self::x)] struct F { a: String } };
+        assert_eq!(
+            error_of(input),
+            "unknown #[form] option `cleen`; did you mean `clean`?"
+        );
+        let input = parse_quote! { struct F { #[field(widget = "textare")] a: String } };
+        assert_eq!(
+            error_of(input),
+            "unknown widget \"textare\"; did you mean \"textarea\"?"
+        );
+        let input = parse_quote! { struct F { #[field(widget = "radio")] a: String } };
+        assert!(error_of(input).starts_with("unknown widget \"radio\"; expected one of: text,"));
+    }
+
+    #[test]
+    fn options_must_fit_the_type() {
+        let input = parse_quote! { struct F { #[field(max_length = 3)] a: i64 } };
+        assert_eq!(
+            error_of(input),
+            "max_length applies to String fields only, and `a` is not a String"
+        );
+        let input = parse_quote! { struct F { #[field(required = false)] a: i64 } };
+        assert_eq!(
+            error_of(input),
+            "`a` has no empty value (it is i64): make it Option<i64> for required = false"
+        );
+        let input = parse_quote! { struct F { #[field(widget = "checkbox")] a: String } };
+        assert!(error_of(input).starts_with("the checkbox widget is for bool fields"));
+        let ok = parse_quote! {
+            #[form(clean = Self::check, model = Article)]
+            struct F {
+                #[field(email, max_length = 3, required = false, clean = check)] a: Option<String>,
+                #[field(required = false, initial = true)] b: bool,
+                #[field(initial = 5, label = "B", help_text = "h", min_length = 1)] c: String,
+            }
+        };
+        assert_eq!(error_of(ok), "no error");
+    }
 }
