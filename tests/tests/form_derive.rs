@@ -26,7 +26,7 @@ pub struct Article {
 #[form(model = Article)]
 pub struct ArticleForm {
     pub title: String,
-    #[field(widget = "textarea", label = "Text")]
+    #[field(label = "Text")] // a TextField: a <textarea> unless the form says otherwise
     pub body: String,
     pub contact: String,
     pub status: String,
@@ -161,6 +161,11 @@ fn a_modelform_takes_its_options_from_the_model() {
         "a default means no empty choice"
     );
     assert!(!field("rating").required);
+    let unbound = ArticleForm::unbound().as_div();
+    assert!(
+        unbound.contains("<option value=\"d\" selected>Draft</option>"),
+        "the model's default is the initial value: {unbound}"
+    );
 
     let form = ArticleForm::bind_data(&post(
         "title=&body=b&contact=nope&status=x&rating=2147483648",

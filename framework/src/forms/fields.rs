@@ -1,7 +1,7 @@
 //! What a form knows about each field: Django's `Field` options (label, required, lengths,
 //! choices, …) and its widget. `#[derive(Form)]` builds one [`FieldSpec`] per struct field.
 
-use crate::db::models::{FieldType, ModelMeta};
+use crate::db::models::{DefaultValue, FieldType, ModelMeta};
 
 use super::values::FormValue;
 
@@ -164,10 +164,21 @@ impl FieldSpec {
             self.required = !field.blank && !field.null;
         }
         self.max_length = field.max_length().map(|n| n as usize);
-        if let FieldType::EmailField { .. } = field.field_type {
-            self.email = true;
-            self.widget = Widget::Email;
+        match field.field_type {
+            FieldType::EmailField { .. } => {
+                self.email = true;
+                self.widget = Widget::Email;
+            }
+            FieldType::TextField => self.widget = Widget::Textarea,
+            _ => {}
         }
+        // An unbound ModelForm shows the model's default.
+        self.initial = field.default.as_ref().map(|default| match default {
+            DefaultValue::Bool(value) => value.to_string(),
+            DefaultValue::Int(value) => value.to_string(),
+            DefaultValue::Float(value) => value.to_string(),
+            DefaultValue::Str(value) => value.clone(),
+        });
         if !field.choices.is_empty() {
             // Django offers an empty choice unless a value is guaranteed.
             self.choices = Vec::new();
@@ -298,7 +309,7 @@ fn capfirst(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::models::{DefaultValue, FieldMeta};
+    use crate::db::models::FieldMeta;
 
     #[test]
     fn labels_follow_django() {
@@ -348,6 +359,15 @@ mod tests {
         assert_eq!(email.widget, Widget::Email);
         let kind = FieldSpec::of::<String>("kind").from_model_field(&meta, "kind");
         assert_eq!(kind.choices.len(), 1, "a default means no empty choice");
+        assert_eq!(
+            kind.initial.as_deref(),
+            Some("a"),
+            "the default is the initial value"
+        );
+        let meta =
+            ModelMeta::new("blog", "Post").field(FieldMeta::new("body", FieldType::TextField));
+        let body = FieldSpec::of::<String>("body").from_model_field(&meta, "body");
+        assert_eq!((body.widget, body.max_length), (Widget::Textarea, None));
     }
 
     #[test]

@@ -210,6 +210,7 @@ impl<F: Form> BoundForm<F> {
             })
             .collect();
         FormView {
+            is_bound: self.is_bound(),
             fields,
             non_field_errors: outcome.errors.non_field_errors().to_vec(),
         }

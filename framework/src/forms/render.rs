@@ -18,6 +18,7 @@ use super::messages;
 /// A form's fields with their current values and errors, ready to draw.
 #[derive(Debug, Clone)]
 pub(crate) struct FormView {
+    pub(crate) is_bound: bool,
     pub(crate) fields: Vec<FieldView>,
     pub(crate) non_field_errors: Vec<String>,
 }

@@ -83,7 +83,7 @@ impl Object for FormObject {
         let key = key.as_str()?;
         match key {
             "errors" => Some(Value::from_object(ErrorDictObject(self.0.clone()))),
-            "is_bound" => None,
+            "is_bound" => Some(Value::from(self.0.is_bound)),
             _ => self.field(key),
         }
     }
