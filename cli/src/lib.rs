@@ -18,6 +18,7 @@ mod addrport;
 mod autoreload;
 mod commands;
 mod listener;
+mod prompt;
 mod questioner;
 pub mod scaffold;
 mod style;
@@ -51,6 +52,10 @@ enum Command {
     Serve(commands::serve::Args),
     /// Checks the entire project for potential problems.
     Check(commands::check::Args),
+    /// Used to create a superuser.
+    Createsuperuser(commands::createsuperuser::Args),
+    /// Change a user's password for pony's auth app.
+    Changepassword(commands::changepassword::Args),
     /// Lists every URL pattern with its view and name.
     Showurls,
     /// Creates new migration(s) for apps whose models changed.
@@ -74,6 +79,8 @@ pub fn execute_from_command_line(project: Project) -> ExitCode {
         Command::Runserver(args) => commands::runserver::run(project, args),
         Command::Serve(args) => commands::serve::run(project, args),
         Command::Check(args) => commands::check::run(project, args),
+        Command::Createsuperuser(args) => commands::createsuperuser::run(project, args),
+        Command::Changepassword(args) => commands::changepassword::run(project, args),
         Command::Showurls => commands::showurls::run(project),
         Command::Makemigrations(args) => commands::makemigrations::run(project, args),
         Command::Migrate(args) => commands::migrate::run(project, args),

@@ -1,7 +1,9 @@
 //! The management commands, one module each.
 
+pub(crate) mod changepassword;
 pub(crate) mod check;
 pub(crate) mod collectstatic;
+pub(crate) mod createsuperuser;
 pub(crate) mod makemigrations;
 pub(crate) mod migrate;
 pub(crate) mod runserver;
@@ -10,6 +12,7 @@ pub(crate) mod showmigrations;
 pub(crate) mod showurls;
 pub(crate) mod sqlmigrate;
 pub(crate) mod startapp;
+mod users;
 
 use std::process::ExitCode;
 

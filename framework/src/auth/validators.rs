@@ -445,6 +445,35 @@ pub fn password_validators_help_texts(validators: &[Validator]) -> Vec<String> {
     validators.iter().map(Validator::help_text).collect()
 }
 
+/// Django's `UnicodeUsernameValidator`: a username is one or more letters, digits (any
+/// script's, as Python's `\w`) and `@`, `.`, `+`, `-`, `_`. The error is Django's message.
+/// The length limit (150 characters) is the username field's own check, not this one's.
+///
+/// ```
+/// use pony::auth::validators::validate_username;
+///
+/// assert_eq!(validate_username("jane.doe+pony@example"), Ok(()));
+/// assert_eq!(validate_username("José_42"), Ok(()));
+/// assert_eq!(
+///     validate_username("jane doe"),
+///     Err("Enter a valid username. This value may contain only letters, numbers, and \
+///          @/./+/-/_ characters."
+///         .to_string())
+/// );
+/// ```
+pub fn validate_username(username: &str) -> Result<(), String> {
+    let allowed = |c: char| is_python_word(c) || matches!(c, '.' | '@' | '+' | '-');
+    if !username.is_empty() && username.chars().all(allowed) {
+        Ok(())
+    } else {
+        Err(
+            "Enter a valid username. This value may contain only letters, numbers, and \
+             @/./+/-/_ characters."
+                .to_string(),
+        )
+    }
+}
+
 /// English `ngettext("character", "characters", n)`.
 fn characters(n: usize) -> &'static str {
     if n == 1 { "character" } else { "characters" }
@@ -741,6 +770,37 @@ mod tests {
             v.help_text(),
             "Your password can’t be too similar to your other personal information."
         );
+    }
+
+    #[test]
+    fn usernames() {
+        for ok in [
+            "alice",
+            "a",
+            "jane.doe+pony@example.com",
+            "mary-jane_99",
+            "José",
+            "Ωμέγα",
+            "名前42",
+        ] {
+            assert_eq!(validate_username(ok), Ok(()), "{ok:?}");
+        }
+        let message = "Enter a valid username. This value may contain only letters, numbers, \
+                       and @/./+/-/_ characters.";
+        // Combining marks are not `\w` in Python, so a decomposed "é" is refused as Django does.
+        for bad in [
+            "",
+            " alice",
+            "alice ",
+            "al ice",
+            "al!ce",
+            "a/b",
+            "jose\u{301}",
+            "राहुल",
+            "alice\n",
+        ] {
+            assert_eq!(validate_username(bad), Err(message.to_string()), "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,341 @@
+//! What `createsuperuser` and `changepassword` share: the auth app's presence, the operating
+//! system's user name, Django's checks of the username and email fields, and the password
+//! validators from settings.
+
+use pony::Project;
+use pony::auth::validators::{Validator, default_validators, validate_username};
+use unicode_normalization::UnicodeNormalization;
+
+use super::CommandError;
+
+/// The `max_length` of Django's `User.username`.
+const USERNAME_MAX_LENGTH: usize = 150;
+
+/// Refuses to run `command` in a project without the auth app (whose tables it needs).
+pub(crate) fn require_auth_app(project: &Project, command: &str) -> Result<(), CommandError> {
+    if project
+        .installed_apps()
+        .iter()
+        .any(|app| app.label() == "auth")
+    {
+        Ok(())
+    } else {
+        Err(CommandError::new(format!(
+            "{command} needs the auth app: add `.app(pony::auth::AuthConfig)` to the project."
+        )))
+    }
+}
+
+/// The operating system's name for the current user, as Python's `getpass.getuser()`: the
+/// first non-empty of `LOGNAME`, `USER`, `LNAME`, `USERNAME`, else the password database.
+pub(crate) fn system_username() -> Option<String> {
+    ["LOGNAME", "USER", "LNAME", "USERNAME"]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .or_else(password_database_name)
+}
+
+#[allow(unsafe_code)] // getpwuid_r(3): std has no safe wrapper
+fn password_database_name() -> Option<String> {
+    let mut buffer = vec![0 as libc::c_char; 4096];
+    // SAFETY: every pointer refers to a live, correctly sized local; `pw_name` is read only
+    // when getpwuid_r reported success, and it points into `buffer`, which is still alive.
+    unsafe {
+        let mut entry: libc::passwd = std::mem::zeroed();
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        let status = libc::getpwuid_r(
+            libc::getuid(),
+            &mut entry,
+            buffer.as_mut_ptr(),
+            buffer.len(),
+            &mut found,
+        );
+        if status != 0 || found.is_null() || entry.pw_name.is_null() {
+            return None;
+        }
+        std::ffi::CStr::from_ptr(entry.pw_name)
+            .to_str()
+            .ok()
+            .map(str::to_owned)
+    }
+}
+
+/// Django's `get_default_username()`: the system user name reduced to ASCII (NFKD, accents
+/// dropped), without spaces, lower-cased; empty when that is not a valid username or
+/// `is_taken` says a user already has it.
+pub(crate) fn default_username(
+    system_username: Option<&str>,
+    is_taken: impl FnOnce(&str) -> Result<bool, CommandError>,
+) -> Result<String, CommandError> {
+    let Some(name) = system_username else {
+        return Ok(String::new());
+    };
+    let name: String = name
+        .nfkd()
+        .filter(|c| c.is_ascii() && *c != ' ')
+        .collect::<String>()
+        .to_lowercase();
+    if clean_username(&name).is_err() || is_taken(&name)? {
+        return Ok(String::new());
+    }
+    Ok(name)
+}
+
+/// Django's `User.username` field `clean()`: required, then every validator's message joined
+/// with "; " (the characters, then the length).
+pub(crate) fn clean_username(value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err("This field cannot be blank.".to_owned());
+    }
+    let mut errors = Vec::new();
+    if let Err(message) = validate_username(value) {
+        errors.push(message);
+    }
+    let length = value.chars().count();
+    if length > USERNAME_MAX_LENGTH {
+        errors.push(format!(
+            "Ensure this value has at most {USERNAME_MAX_LENGTH} characters (it has {length})."
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+/// Django's `User.email` field `clean()`: blank is allowed, anything else must pass Django's
+/// `EmailValidator` and fit in 254 characters.
+pub(crate) fn clean_email(value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let mut errors = Vec::new();
+    if !is_valid_email(value) {
+        errors.push("Enter a valid email address.".to_owned());
+    }
+    let length = value.chars().count();
+    if length > 254 {
+        errors.push(format!(
+            "Ensure this value has at most 254 characters (it has {length})."
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+/// Django 5.2's `EmailValidator`: a dot-atom or quoted local part, then `localhost`, an
+/// address literal (`[192.0.2.1]`) or a domain name with a top-level domain.
+fn is_valid_email(value: &str) -> bool {
+    if value.chars().count() > 320 {
+        return false;
+    }
+    let Some((user, domain)) = value.rsplit_once('@') else {
+        return false;
+    };
+    valid_email_user(user) && (domain == "localhost" || valid_email_domain(domain))
+}
+
+fn valid_email_user(user: &str) -> bool {
+    const ATOM_SPECIALS: &str = "-!#$%&'*+/=?^_`{}|~";
+    let atom = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ATOM_SPECIALS.contains(c))
+    };
+    if user.split('.').all(atom) {
+        return true;
+    }
+    // A quoted string: printable ASCII except `"` and `\`, or a backslash-escaped character.
+    let Some(inner) = user
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    else {
+        return false;
+    };
+    let plain = |c: char| {
+        matches!(c, '\x01'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x7f') && !matches!(c, '"' | '\\')
+    };
+    let escapable = |c: char| matches!(c, '\x01'..='\x09' | '\x0b' | '\x0c' | '\x0e'..='\x7f');
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        let ok = if c == '\\' {
+            chars.next().is_some_and(escapable)
+        } else {
+            plain(c)
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+fn valid_email_domain(domain: &str) -> bool {
+    if let Some(literal) = domain
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+    {
+        return literal.parse::<std::net::IpAddr>().is_ok();
+    }
+    // Django's DomainNameValidator with internationalised names: letters beyond ASCII are
+    // the range U+00A1–U+FFFF.
+    let unicode = |c: char| ('\u{a1}'..='\u{ffff}').contains(&c);
+    let label = |part: &str, max: usize| {
+        let length = part.chars().count();
+        (1..=max).contains(&length)
+            && !part.starts_with('-')
+            && !part.ends_with('-')
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || unicode(c))
+    };
+    let Some((name, tld)) = domain.rsplit_once('.') else {
+        return false;
+    };
+    let tld_ok = if let Some(puny) = tld.to_ascii_lowercase().strip_prefix("xn--") {
+        (1..=59).contains(&puny.len()) && puny.chars().all(|c| c.is_ascii_alphanumeric())
+    } else {
+        (2..=63).contains(&tld.chars().count())
+            && !tld.starts_with('-')
+            && !tld.ends_with('-')
+            && tld
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '-' || unicode(c))
+    };
+    tld_ok && name.split('.').all(|part| label(part, 63))
+}
+
+/// The password validators the `AUTH_PASSWORD_VALIDATORS` setting lists, in Django's shape:
+///
+/// ```toml
+/// [[AUTH_PASSWORD_VALIDATORS]]
+/// NAME = "django.contrib.auth.password_validation.MinimumLengthValidator"
+/// OPTIONS = { min_length = 12 }
+/// ```
+///
+/// Without the setting, the four that Django's `startproject` enables.
+pub(crate) fn password_validators(
+    settings: &pony::Settings,
+) -> Result<Vec<Validator>, CommandError> {
+    let Some(entries) = settings.get::<Vec<toml::Table>>("AUTH_PASSWORD_VALIDATORS")? else {
+        return Ok(default_validators());
+    };
+    entries
+        .iter()
+        .map(|entry| {
+            let name = entry
+                .get("NAME")
+                .and_then(toml::Value::as_str)
+                .ok_or_else(|| {
+                    CommandError::new("AUTH_PASSWORD_VALIDATORS: every entry needs a NAME")
+                })?;
+            let options = match entry.get("OPTIONS") {
+                None => toml::Table::new(),
+                Some(toml::Value::Table(options)) => options.clone(),
+                Some(_) => {
+                    return Err(CommandError::new(format!(
+                        "AUTH_PASSWORD_VALIDATORS: the OPTIONS of {name} must be a table"
+                    )));
+                }
+            };
+            Validator::from_setting(name, &options)
+                .map_err(|error| CommandError::new(format!("AUTH_PASSWORD_VALIDATORS: {error}")))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_username_follows_django() {
+        let free = |_: &str| Ok(false);
+        let pick = |name: &str| default_username(Some(name), free).unwrap_or_default();
+        assert_eq!(pick("alice"), "alice");
+        assert_eq!(pick("Zoë Smith"), "zoesmith");
+        assert_eq!(pick("José"), "jose");
+        assert_eq!(pick("名前"), "");
+        assert_eq!(pick("bad!name"), "");
+        assert_eq!(pick(&"a".repeat(151)), "");
+        assert_eq!(default_username(None, free).unwrap_or_default(), "");
+        let taken = |name: &str| Ok(name == "alice");
+        assert_eq!(
+            default_username(Some("alice"), taken).unwrap_or_default(),
+            ""
+        );
+    }
+
+    #[test]
+    fn usernames_are_cleaned_as_the_model_field() {
+        assert_eq!(clean_username("alice"), Ok(()));
+        assert_eq!(
+            clean_username(""),
+            Err("This field cannot be blank.".to_owned())
+        );
+        let invalid = "Enter a valid username. This value may contain only letters, numbers, \
+                       and @/./+/-/_ characters.";
+        assert_eq!(clean_username("a b"), Err(invalid.to_owned()));
+        assert_eq!(
+            clean_username(&"a".repeat(151)),
+            Err("Ensure this value has at most 150 characters (it has 151).".to_owned())
+        );
+        assert_eq!(
+            clean_username(&" ".repeat(151)),
+            Err(format!(
+                "{invalid}; Ensure this value has at most 150 characters (it has 151)."
+            ))
+        );
+        assert_eq!(clean_username(&"é".repeat(150)), Ok(()));
+    }
+
+    #[test]
+    fn emails_are_checked_as_django_does() {
+        for ok in [
+            "",
+            "alice@example.com",
+            "a.b+tag@sub.example.co.uk",
+            "root@localhost",
+            "o'hara@example.org",
+            "\"john doe\"@example.com",
+            "user@[192.0.2.1]",
+            "user@[2001:db8::1]",
+            "user@bücher.de",
+            "user@example.xn--p1ai",
+        ] {
+            assert_eq!(clean_email(ok), Ok(()), "{ok:?}");
+        }
+        for bad in [
+            "alice",
+            "alice@",
+            "@example.com",
+            "alice@example",
+            "alice@-example.com",
+            "alice@example-.com",
+            "alice@example.c",
+            "alice@example.123",
+            "a..b@example.com",
+            ".a@example.com",
+            "a b@example.com",
+            "alice@[300.1.1.1]",
+            "alice@exa mple.com",
+        ] {
+            assert_eq!(
+                clean_email(bad),
+                Err("Enter a valid email address.".to_owned()),
+                "{bad:?}"
+            );
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(
+            clean_email(&long),
+            Err("Ensure this value has at most 254 characters (it has 262).".to_owned())
+        );
+    }
+}
