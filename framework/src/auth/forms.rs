@@ -39,22 +39,15 @@ pub const DUPLICATE_USERNAME: &str = "A user with that username already exists."
 pub const PASSWORD_INCORRECT: &str =
     "Your old password was entered incorrectly. Please enter it again.";
 
-const USERNAME_HELP: &str =
-    "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.";
-const PASSWORD_HELP: &str = "Your password can\u{2019}t be too similar to your other personal \
-    information. Your password must contain at least 8 characters. Your password can\u{2019}t \
-    be a commonly used password. Your password can\u{2019}t be entirely numeric.";
-const CONFIRM_HELP: &str = "Enter the same password as before, for verification.";
-
 /// Django's `UserCreationForm`: a username and the password twice.
 #[derive(Form, Debug, Default)]
 #[form(clean = Self::check_passwords)]
 pub struct UserCreationForm {
-    #[field(max_length = 150, help_text = USERNAME_HELP, clean = clean_username)]
+    #[field(max_length = 150, help_text = "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.", clean = clean_username)]
     pub username: String,
-    #[field(widget = "password", label = "Password", help_text = PASSWORD_HELP)]
+    #[field(widget = "password", label = "Password", help_text = "Your password can’t be too similar to your other personal information. Your password must contain at least 8 characters. Your password can’t be a commonly used password. Your password can’t be entirely numeric.")]
     pub password1: String,
-    #[field(widget = "password", label = "Password confirmation", help_text = CONFIRM_HELP)]
+    #[field(widget = "password", label = "Password confirmation", help_text = "Enter the same password as before, for verification.")]
     pub password2: String,
 }
 
@@ -73,7 +66,7 @@ pub struct AuthenticationForm {
 pub struct PasswordChangeForm {
     #[field(widget = "password", label = "Old password")]
     pub old_password: String,
-    #[field(widget = "password", label = "New password", help_text = PASSWORD_HELP)]
+    #[field(widget = "password", label = "New password", help_text = "Your password can’t be too similar to your other personal information. Your password must contain at least 8 characters. Your password can’t be a commonly used password. Your password can’t be entirely numeric.")]
     pub new_password1: String,
     #[field(widget = "password", label = "New password confirmation")]
     pub new_password2: String,

@@ -7,6 +7,7 @@
 mod app;
 pub mod blocking;
 pub mod current_user;
+pub mod forms;
 pub mod hashers;
 pub mod login;
 pub mod models;

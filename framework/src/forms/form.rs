@@ -178,6 +178,19 @@ impl<F: Form> BoundForm<F> {
         self.outcome().errors.non_field_errors()
     }
 
+    /// The submitted value of field `name` when that field passed its own checks (whatever
+    /// the rest of the form did): for checks that need the database, such as a free
+    /// username, which should be reported alongside the other errors.
+    pub fn clean_value(&self, name: &str) -> Option<String> {
+        let data = self.data.as_ref()?;
+        let errors = self.outcome().errors.get(name);
+        if errors.is_empty() {
+            data.get(name).map(str::to_owned)
+        } else {
+            None
+        }
+    }
+
     /// Adds an error after validation (Django's `form.add_error`), making the form invalid:
     /// `form.add_error(Some("username"), "A user with that username already exists.")`.
     pub fn add_error(&mut self, field: Option<&str>, message: impl Into<String>) {
