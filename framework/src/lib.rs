@@ -38,6 +38,7 @@ mod middleware;
 pub mod project;
 mod security;
 mod server;
+pub mod sessions;
 pub mod static_files;
 pub mod templates;
 pub mod urls;
