@@ -1,6 +1,7 @@
 //! The management commands, one module each.
 
 pub(crate) mod check;
+pub(crate) mod clearsessions;
 pub(crate) mod collectstatic;
 pub(crate) mod makemigrations;
 pub(crate) mod migrate;

@@ -143,7 +143,11 @@ mod tests {
         let (start, rest) = cookie.split_once("; expires=").unwrap();
         assert_eq!(start, "sessionid=k");
         let (date, rest) = rest.split_once(';').unwrap();
-        assert!(date.ends_with(" GMT") && date.len() == 29, "{date}");
+        let expires = chrono::NaiveDateTime::parse_from_str(date, "%a, %d %b %Y %H:%M:%S GMT")
+            .unwrap()
+            .and_utc();
+        let ahead = (expires - chrono::Utc::now()).num_seconds();
+        assert!((1_209_590..=1_209_600).contains(&ahead), "{date}");
         assert_eq!(rest, " HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax");
 
         settings.cookie_secure = true;
