@@ -18,7 +18,7 @@ pub(crate) fn request_cookie(headers: &HeaderMap, name: &str) -> Option<String> 
             let (key, value) = pair.split_once('=').unwrap_or(("", pair));
             (key.trim() == name).then(|| unquote(value.trim()).to_owned())
         })
-        .last()
+        .next_back()
 }
 
 fn unquote(value: &str) -> &str {

@@ -111,11 +111,12 @@ pub(crate) async fn sessions(
     if let Err(error) = finish(&state, &session, &store, cookie.is_some(), &mut response).await {
         return error.into_response();
     }
-    if state.debug && response.extensions().get::<ErrorSlot>().is_some() {
-        if let Some(record) = debug_record {
-            let pairs = session_pairs(&session, &store).await;
-            record.update(|data| data.session = Some(pairs));
-        }
+    if state.debug
+        && response.extensions().get::<ErrorSlot>().is_some()
+        && let Some(record) = debug_record
+    {
+        let pairs = session_pairs(&session, &store).await;
+        record.update(|data| data.session = Some(pairs));
     }
     response
 }
