@@ -40,6 +40,7 @@ pub mod paginator;
 pub mod project;
 mod security;
 mod server;
+pub mod sessions;
 pub mod static_files;
 pub mod templates;
 pub mod urls;
