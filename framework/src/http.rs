@@ -227,6 +227,8 @@ pub fn render(request: &Request, template: &str, context: impl Serialize) -> Res
     let site = request.site();
     let mut common = Context::new();
     common.insert_value("request", request.template_value());
+    crate::csrf::template_context(request, &mut common);
+    crate::messages::template_context(request, &mut common);
     for app in &site.apps {
         app.template_context(request, &mut common);
     }

@@ -30,10 +30,12 @@ pub mod apps;
 pub mod auth;
 pub mod checks;
 pub mod conf;
+pub mod csrf;
 pub mod db;
 mod debug;
 mod error;
 pub mod http;
+pub mod messages;
 mod middleware;
 pub mod project;
 mod security;
@@ -58,6 +60,7 @@ pub mod reexports {
     pub use minijinja;
     pub use serde;
     pub use tokio;
+    pub use tower_sessions;
     pub use tracing;
 }
 

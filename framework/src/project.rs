@@ -174,9 +174,9 @@ pub struct Site {
     router: Router,
 }
 
-/// One request's path through pony's middleware, outermost first: log → error pages (and
-/// panics) → allowed hosts → static files (DEBUG) → the project's routes, with APPEND_SLASH and
-/// the 404 page as the fallback.
+/// One request's path through pony's middleware, outermost first: log → security headers →
+/// error pages (and panics) → allowed hosts → HTTPS redirect → CSRF → messages → static files
+/// (DEBUG) → the project's routes, with APPEND_SLASH and the 404 page as the fallback.
 fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
     if state.settings.debug {
         router = router.nest_service(
@@ -195,9 +195,25 @@ fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
         .layer(axum::Extension(state.clone()))
         .layer(from_fn_with_state(
             state.clone(),
+            crate::messages::middleware,
+        ))
+        .layer(from_fn_with_state(
+            crate::csrf::CsrfLayer::new(state),
+            crate::csrf::middleware,
+        ))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::security::ssl_redirect,
+        ))
+        .layer(from_fn_with_state(
+            state.clone(),
             crate::security::validate_host,
         ))
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::security::security_headers,
+        ))
         .layer(axum::middleware::from_fn(middleware::log_request))
 }
 
