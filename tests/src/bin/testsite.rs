@@ -85,9 +85,145 @@ fn project() -> Project {
         "/testsite"
     )))
     .app(LabConfig)
+    .app(csrf::CsrfLabConfig)
     .urls(Urls::new().path("", pony::http::redirect_to("lab:hello"), "home"))
 }
 
 fn main() -> std::process::ExitCode {
+    // TEMPORARY until pony's own session middleware is part of `assemble()`: `testsite
+    // serve-with-memory-sessions ADDR` serves the site behind tower-sessions' MemoryStore.
+    if let Some(code) = csrf::serve_with_memory_sessions(project) {
+        return code;
+    }
     pony_cli::execute_from_command_line(project())
+}
+
+/// Views for the CSRF, messages and security-middleware tests (`tests/tests/csrf.rs`,
+/// `tests/tests/security.rs`).
+mod csrf {
+    use std::process::ExitCode;
+
+    use pony::csrf::csrf_exempt;
+    use pony::messages;
+    use pony::prelude::*;
+
+    pub struct CsrfLabConfig;
+
+    impl App for CsrfLabConfig {
+        fn label(&self) -> &'static str {
+            "csrf"
+        }
+
+        fn urls(&self) -> Urls {
+            Urls::app("csrf")
+                .path("form/", form, "form")
+                .path("api/", api, "api")
+                .path("hook/", csrf_exempt(hook), "hook")
+                .path("rotate/", rotate, "rotate")
+                .path("token/", token, "token")
+                .path("framed/", framed, "framed")
+                .path("messages/", show_messages, "messages")
+                .path("messages/add/", add_messages, "add-messages")
+        }
+
+        fn embedded_templates(&self) -> Vec<(&'static str, &'static str)> {
+            vec![
+                (
+                    "csrf/form.html",
+                    "<form method=\"post\">{{ csrf_input() }}</form>\n\
+                     token={{ csrf_token() }}\nagain={{ csrf_token }}\n",
+                ),
+                (
+                    "csrf/messages.html",
+                    "{% if messages %}{{ messages|length }} pending\n{% endif %}\
+                     {% for message in messages %}[{{ message }}|{{ message.tags }}]\n{% endfor %}\
+                     end",
+                ),
+                ("csrf/plain.html", "no messages shown here"),
+            ]
+        }
+    }
+
+    /// GET: a form with the token; POST: what arrived (the body survives the CSRF check).
+    async fn form(request: Request) -> pony::Result<Response> {
+        if request.is_post() {
+            let title = request.post().get("title").unwrap_or("-").to_owned();
+            return Ok(format!("posted title={title} bytes={}", request.body.len()).into_response());
+        }
+        render(&request, "csrf/form.html", context! {})
+    }
+
+    async fn api(request: Request) -> String {
+        format!("api {} ok", request.method)
+    }
+
+    async fn hook(request: Request) -> String {
+        format!("hook {} bytes", request.body.len())
+    }
+
+    /// What a login view does after checking the password.
+    async fn rotate(request: Request) -> String {
+        pony::csrf::rotate_token(&request);
+        "rotated".to_owned()
+    }
+
+    async fn token(request: Request) -> String {
+        pony::csrf::get_token(&request).unwrap_or_default()
+    }
+
+    /// A view that allows framing by its own site.
+    async fn framed() -> Response {
+        ([("x-frame-options", "SAMEORIGIN")], "framed").into_response()
+    }
+
+    /// `?plain` renders a page that does not show messages (they stay pending).
+    async fn show_messages(request: Request) -> pony::Result<Response> {
+        let template = if request.query().get("plain").is_some() {
+            "csrf/plain.html"
+        } else {
+            "csrf/messages.html"
+        };
+        render(&request, template, context! {})
+    }
+
+    async fn add_messages(request: Request) -> pony::Result<Response> {
+        messages::success(&request, "Saved <it>.")?;
+        messages::debug(&request, "Below MESSAGE_LEVEL, dropped.")?;
+        messages::add_message_with_tags(&request, messages::Level::WARNING, "Careful.", "loud")?;
+        redirect("csrf:messages")
+    }
+
+    /// TEMPORARY (see `main`): serves the project with tower-sessions' in-memory store and
+    /// Django's cookie name, when asked with `serve-with-memory-sessions ADDR`.
+    pub fn serve_with_memory_sessions(project: fn() -> Project) -> Option<ExitCode> {
+        let mut args = std::env::args().skip(1);
+        if args.next().as_deref() != Some("serve-with-memory-sessions") {
+            return None;
+        }
+        let addr = args.next().unwrap_or_else(|| "127.0.0.1:8000".to_owned());
+        let result = tokio::runtime::Runtime::new()
+            .map_err(pony::Error::from)
+            .and_then(|rt| {
+                rt.block_on(async move {
+                    let project = project();
+                    let settings = project.load_settings()?;
+                    let site = project.build(settings)?;
+                    let sessions = tower_sessions::SessionManagerLayer::new(
+                        tower_sessions::MemoryStore::default(),
+                    )
+                    .with_name("sessionid")
+                    .with_secure(false);
+                    let listener = tokio::net::TcpListener::bind(&addr).await?;
+                    axum::serve(listener, site.router().layer(sessions)).await?;
+                    Ok(())
+                })
+            });
+        Some(match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("{error}");
+                ExitCode::FAILURE
+            }
+        })
+    }
 }
