@@ -99,12 +99,14 @@ fn host_matches(domain: &str, pattern: &str) -> bool {
 /// Only set `SECURE_PROXY_SSL_HEADER` behind a proxy that always sets (or strips) that header:
 /// otherwise any client could claim HTTPS.
 pub(crate) fn is_secure(headers: &HeaderMap, uri: &Uri, settings: &Settings) -> bool {
-    if let Some((name, secure_value)) = &settings.secure.proxy_ssl_header {
-        if let Some(value) = headers.get(name.as_str()) {
-            let value = String::from_utf8_lossy(value.as_bytes());
-            let first = value.split(',').next().unwrap_or("").trim();
-            return first == secure_value;
-        }
+    let proxy = &settings.secure.proxy_ssl_header;
+    if let Some((secure_value, value)) = proxy
+        .as_ref()
+        .and_then(|(name, secure_value)| Some((secure_value, headers.get(name.as_str())?)))
+    {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        let first = value.split(',').next().unwrap_or("").trim();
+        return first == secure_value;
     }
     uri.scheme_str() == Some("https")
 }

@@ -20,7 +20,9 @@ static EXEMPT_VIEWS: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 /// that authenticate in another way (a signature, a token header), never for views a browser
 /// posts a form to.
 ///
-/// Register the wrapped view with [`Urls::path`](crate::urls::Urls::path).
+/// Register the wrapped view with [`Urls::path`](crate::urls::Urls::path): the exemption is
+/// found through the route, and a view inside a method router (`post(csrf_exempt(view))`) is
+/// still checked (a warning at start-up says so).
 ///
 /// ```
 /// use pony::prelude::*;
@@ -81,6 +83,15 @@ impl ExemptRoutes {
             any |= is_exempt;
             // The resolver already refused conflicting routes, so this cannot fail.
             let _ = routes.insert(pattern.axum_path(), is_exempt);
+        }
+        for name in &exempt {
+            if !resolver.patterns().iter().any(|p| &p.view_name == name) {
+                tracing::warn!(
+                    "{name} is not the view of any route added with Urls::path, so no route is \
+                     exempt from CSRF through it (a view inside a method router such as \
+                     post(csrf_exempt(view)) is still checked)."
+                );
+            }
         }
         ExemptRoutes { routes, any }
     }

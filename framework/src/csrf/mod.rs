@@ -222,7 +222,7 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
             let (key, value) = pair.split_once('=').unwrap_or(("", pair));
             (key.trim() == name).then(|| value.trim().to_owned())
         })
-        .last()
+        .next_back()
 }
 
 /// What the middleware needs, prepared once when the site is built.
