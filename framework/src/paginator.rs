@@ -61,7 +61,9 @@ impl Paginator {
     /// Django's `get_page`: the page for a `?page=` value, page 1 when it is missing or not a
     /// number, the last page when it is past the end.
     pub fn get_page(&self, number: Option<&str>) -> Page {
-        let requested = number.and_then(|n| n.trim().parse::<u64>().ok()).unwrap_or(1);
+        let requested = number
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .unwrap_or(1);
         self.page(requested.clamp(1, self.num_pages()))
     }
 
@@ -108,7 +110,10 @@ mod tests {
         let paginator = Paginator::new(30, 10);
         assert_eq!(paginator.num_pages(), 3);
         let last = paginator.get_page(Some("3"));
-        assert_eq!((last.offset(), last.has_next, last.previous_page_number), (20, false, 2));
+        assert_eq!(
+            (last.offset(), last.has_next, last.previous_page_number),
+            (20, false, 2)
+        );
         assert_eq!(paginator.get_page(Some("0")).number, 1);
         assert_eq!(paginator.get_page(Some("-1")).number, 1);
         assert_eq!(paginator.get_page(Some("18446744073709551616")).number, 1);

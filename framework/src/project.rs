@@ -195,7 +195,10 @@ fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
     // Layers wrap what is above them: the last added runs first.
     router = router
         .fallback(middleware::not_found)
-        .layer(from_fn_with_state(state.clone(), crate::messages::middleware))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::messages::middleware,
+        ))
         .layer(from_fn_with_state(
             crate::csrf::CsrfLayer::new(state),
             crate::csrf::middleware,

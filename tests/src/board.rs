@@ -43,7 +43,10 @@ impl Board {
             .env_remove("DEBUG")
             .env("DATABASE_URL", database_url)
             // One secret for every server of a test, as servers behind a balancer share one.
-            .env("SECRET_KEY", "test-secret-key-for-the-board-0123456789-abcdefghij");
+            .env(
+                "SECRET_KEY",
+                "test-secret-key-for-the-board-0123456789-abcdefghij",
+            );
         for (key, value) in env {
             command.env(key, value);
         }
@@ -165,7 +168,12 @@ impl Browser {
 
     /// GET `path`.
     pub fn get(&self, path: &str) -> Page {
-        read(self.client.get(self.base.join(path).unwrap()).send().unwrap())
+        read(
+            self.client
+                .get(self.base.join(path).unwrap())
+                .send()
+                .unwrap(),
+        )
     }
 
     /// POST `fields` to `path` as a form, with exactly the fields given.

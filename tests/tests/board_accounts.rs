@@ -29,18 +29,54 @@ fn signup_shows_djangos_errors_and_never_echoes_passwords() {
     let (board, _db, _dir) = board();
     let browser = board.browser();
     let cases: &[(&str, &str, &str, &[&str])] = &[
-        ("ann", "first-secret-1", "other-secret-2", &["The two password fields didn\u{2019}t match."]),
-        ("ann", "x7!kq", "x7!kq", &["This password is too short. It must contain at least 8 characters."]),
-        ("ann", "password", "password", &["This password is too common."]),
-        ("ann", "4815162342", "4815162342", &["This password is entirely numeric."]),
-        ("margaretha", "margaretha1", "margaretha1", &["The password is too similar to the username."]),
-        ("bad name!", PASSWORD, PASSWORD, &["Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."]),
+        (
+            "ann",
+            "first-secret-1",
+            "other-secret-2",
+            &["The two password fields didn\u{2019}t match."],
+        ),
+        (
+            "ann",
+            "x7!kq",
+            "x7!kq",
+            &["This password is too short. It must contain at least 8 characters."],
+        ),
+        (
+            "ann",
+            "password",
+            "password",
+            &["This password is too common."],
+        ),
+        (
+            "ann",
+            "4815162342",
+            "4815162342",
+            &["This password is entirely numeric."],
+        ),
+        (
+            "margaretha",
+            "margaretha1",
+            "margaretha1",
+            &["The password is too similar to the username."],
+        ),
+        (
+            "bad name!",
+            PASSWORD,
+            PASSWORD,
+            &[
+                "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
+            ],
+        ),
         ("", "", "", &["This field is required."]),
     ];
     for (username, password1, password2, expected) in cases {
         let page = browser.submit(
             "/accounts/signup/",
-            &[("username", username), ("password1", password1), ("password2", password2)],
+            &[
+                ("username", username),
+                ("password1", password1),
+                ("password2", password2),
+            ],
         );
         assert_eq!(page.status, 200, "{username}: {}", page.body);
         for message in *expected {
@@ -53,16 +89,24 @@ fn signup_shows_djangos_errors_and_never_echoes_passwords() {
         }
         assert!(page.body.contains("class=\"errorlist\""));
         if !password1.is_empty() {
-            assert!(!page.body.contains(&format!("value=\"{password1}\"")), "password echoed");
+            assert!(
+                !page.body.contains(&format!("value=\"{password1}\"")),
+                "password echoed"
+            );
         }
     }
     let long = "a".repeat(151);
     let page = browser.submit(
         "/accounts/signup/",
-        &[("username", &long), ("password1", PASSWORD), ("password2", PASSWORD)],
+        &[
+            ("username", &long),
+            ("password1", PASSWORD),
+            ("password2", PASSWORD),
+        ],
     );
     assert!(
-        page.body.contains("Ensure this value has at most 150 characters (it has 151)."),
+        page.body
+            .contains("Ensure this value has at most 150 characters (it has 151)."),
         "{}",
         page.body
     );
@@ -90,7 +134,10 @@ fn signup_logs_in_and_duplicates_are_refused_case_insensitively() {
     let other = board.browser();
     let page = other.sign_up("alice", PASSWORD);
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("A user with that username already exists."));
+    assert!(
+        page.body
+            .contains("A user with that username already exists.")
+    );
     assert_eq!(logged_in_as(&other), None);
 }
 
@@ -118,12 +165,22 @@ fn login_logout_and_sessions_behave_like_djangos() {
     assert_eq!(page.status, 302, "{}", page.body);
     assert_eq!(page.location.as_deref(), Some("/articles/"));
     let cookie = page.cookie("sessionid").expect("a session cookie");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(cookie.contains("Max-Age=1209600") && cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("Max-Age=1209600") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     let bobs_key = browser.cookie("sessionid").unwrap();
     assert_ne!(bobs_key, planted);
     assert_eq!(bobs_key.len(), 32);
-    assert!(bobs_key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+    assert!(
+        bobs_key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    );
     assert_eq!(logged_in_as(&browser).as_deref(), Some("bob"));
 
     // Logging in as someone else rotates the key and empties the old session.
@@ -140,7 +197,10 @@ fn login_logout_and_sessions_behave_like_djangos() {
     let page = browser.submit_from("/articles/", "/accounts/logout/", &[]);
     assert_eq!(page.status, 302);
     let deleted = page.cookie("sessionid").unwrap();
-    assert!(deleted.starts_with("sessionid=\"\"") || deleted.starts_with("sessionid=;"), "{deleted}");
+    assert!(
+        deleted.starts_with("sessionid=\"\"") || deleted.starts_with("sessionid=;"),
+        "{deleted}"
+    );
     assert!(deleted.contains("Max-Age=0"), "{deleted}");
     assert_eq!(logged_in_as(&browser), None);
     let replay = board.browser();
@@ -160,7 +220,10 @@ fn next_is_followed_only_when_safe() {
         Some("/accounts/login/?next=/articles/create/")
     );
     let form = browser.get("/accounts/login/?next=/articles/create/");
-    assert_eq!(form.input_value("next").as_deref(), Some("/articles/create/"));
+    assert_eq!(
+        form.input_value("next").as_deref(),
+        Some("/articles/create/")
+    );
 
     for (next, expected) in [
         ("/articles/create/", "/articles/create/"),
@@ -196,9 +259,10 @@ fn a_password_change_logs_out_the_other_sessions() {
             ("new_password2", "brand-new-passphrase"),
         ],
     );
-    assert!(page.body.contains(
-        "Your old password was entered incorrectly. Please enter it again."
-    ));
+    assert!(
+        page.body
+            .contains("Your old password was entered incorrectly. Please enter it again.")
+    );
     let page = here.submit(
         "/accounts/password_change/",
         &[
@@ -211,7 +275,13 @@ fn a_password_change_logs_out_the_other_sessions() {
     assert_eq!(logged_in_as(&here).as_deref(), Some("erin"));
     assert_eq!(logged_in_as(&there), None);
     assert_eq!(board.browser().log_in("erin", PASSWORD).status, 200);
-    assert_eq!(board.browser().log_in("erin", "brand-new-passphrase").status, 302);
+    assert_eq!(
+        board
+            .browser()
+            .log_in("erin", "brand-new-passphrase")
+            .status,
+        302
+    );
 }
 
 #[test]
@@ -223,7 +293,12 @@ fn csrf_protects_the_forms() {
     // No token at all (and no cookie).
     let page = board.browser().post("/accounts/login/", &fields);
     assert_eq!(page.status, 403);
-    assert!(page.body.contains("CSRF verification failed. Request aborted."), "{}", page.body);
+    assert!(
+        page.body
+            .contains("CSRF verification failed. Request aborted."),
+        "{}",
+        page.body
+    );
 
     // A forged token with a real cookie.
     let browser = board.browser();
@@ -244,8 +319,14 @@ fn csrf_protects_the_forms() {
     assert_eq!(browser.post("/accounts/login/", &borrowed).status, 403);
 
     // Every render masks the token differently; each still works.
-    let first = browser.get("/accounts/login/").input_value("csrfmiddlewaretoken").unwrap();
-    let second = browser.get("/accounts/login/").input_value("csrfmiddlewaretoken").unwrap();
+    let first = browser
+        .get("/accounts/login/")
+        .input_value("csrfmiddlewaretoken")
+        .unwrap();
+    let second = browser
+        .get("/accounts/login/")
+        .input_value("csrfmiddlewaretoken")
+        .unwrap();
     assert_ne!(first, second);
     assert_eq!(first.len(), 64);
     let mut good = fields.to_vec();
@@ -286,12 +367,19 @@ fn repeated_failures_are_throttled_without_locking_others_out() {
     let attacker = board.browser();
     for _ in 0..5 {
         let page = attacker.log_in("grace", "guess-guess-guess");
-        assert!(page.body.contains("Please enter a correct username and password."));
+        assert!(
+            page.body
+                .contains("Please enter a correct username and password.")
+        );
     }
     let page = attacker.log_in("grace", PASSWORD);
-    assert_eq!(page.status, 200, "the right password is refused while throttled");
+    assert_eq!(
+        page.status, 200,
+        "the right password is refused while throttled"
+    );
     assert!(
-        page.body.contains("Too many failed login attempts. Please try again in 15 minutes."),
+        page.body
+            .contains("Too many failed login attempts. Please try again in 15 minutes."),
         "{}",
         page.body
     );
@@ -313,14 +401,30 @@ fn a_django_pbkdf2_user_logs_in_and_is_upgraded_to_argon2() {
     .unwrap();
     let browser = board.browser();
     assert_eq!(browser.log_in("ivan", "wrong-passphrase").status, 200);
-    let unchanged = db.query("SELECT password FROM auth_user WHERE username = 'ivan'").unwrap();
-    assert_eq!(unchanged.trim(), django_hash, "a failed login changes nothing");
+    let unchanged = db
+        .query("SELECT password FROM auth_user WHERE username = 'ivan'")
+        .unwrap();
+    assert_eq!(
+        unchanged.trim(),
+        django_hash,
+        "a failed login changes nothing"
+    );
 
     let page = browser.log_in("ivan", "django-era-passphrase");
     assert_eq!(page.status, 302, "{}", page.body);
-    let upgraded = db.query("SELECT password FROM auth_user WHERE username = 'ivan'").unwrap();
+    let upgraded = db
+        .query("SELECT password FROM auth_user WHERE username = 'ivan'")
+        .unwrap();
     assert!(upgraded.starts_with("argon2$argon2id$v=19$"), "{upgraded}");
-    let last_login = db.query("SELECT last_login FROM auth_user WHERE username = 'ivan'").unwrap();
+    let last_login = db
+        .query("SELECT last_login FROM auth_user WHERE username = 'ivan'")
+        .unwrap();
     assert!(!last_login.trim().is_empty());
-    assert_eq!(board.browser().log_in("ivan", "django-era-passphrase").status, 302);
+    assert_eq!(
+        board
+            .browser()
+            .log_in("ivan", "django-era-passphrase")
+            .status,
+        302
+    );
 }

@@ -49,11 +49,19 @@ fn the_author_is_the_logged_in_user_and_html_is_escaped() {
     );
     assert_eq!(page.status, 302, "{}", page.body);
     let detail = page.location.unwrap();
-    assert!(detail.starts_with("/articles/") && detail.ends_with('/'), "{detail}");
+    assert!(
+        detail.starts_with("/articles/") && detail.ends_with('/'),
+        "{detail}"
+    );
     let page = alice.get(&detail);
     assert_eq!(page.status, 200);
     assert!(page.body.contains("by alice"), "{}", page.body);
-    assert!(page.body.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("<script>alert"));
     assert!(page.body.contains("&lt;b&gt;bold?&lt;/b&gt;"));
     let authors = db
@@ -63,7 +71,11 @@ fn the_author_is_the_logged_in_user_and_html_is_escaped() {
 
     // The list links to it with its author.
     let list = board.browser().get("/articles/");
-    assert!(list.body.contains(&format!("href=\"{detail}\"")), "{}", list.body);
+    assert!(
+        list.body.contains(&format!("href=\"{detail}\"")),
+        "{}",
+        list.body
+    );
     assert!(list.body.contains("by alice"));
 
     // Blank fields are form errors.
@@ -72,7 +84,10 @@ fn the_author_is_the_logged_in_user_and_html_is_escaped() {
     assert!(page.body.contains("This field is required."));
     let long = "t".repeat(201);
     let page = alice.submit("/articles/create/", &[("title", &long), ("content", "x")]);
-    assert!(page.body.contains("Ensure this value has at most 200 characters (it has 201)."));
+    assert!(
+        page.body
+            .contains("Ensure this value has at most 200 characters (it has 201).")
+    );
 }
 
 #[test]
@@ -103,14 +118,22 @@ fn only_the_author_may_change_or_delete() {
 
     // GET on delete is not allowed; the author's edit and delete work.
     assert_eq!(alice.get(&delete).status, 405);
-    let page = alice.submit(&update, &[("title", "Mine, edited"), ("content", "Still mine.")]);
+    let page = alice.submit(
+        &update,
+        &[("title", "Mine, edited"), ("content", "Still mine.")],
+    );
     assert_eq!(page.status, 302, "{}", page.body);
     assert!(alice.get(&detail).body.contains("Mine, edited"));
     let page = alice.submit_from(&detail, &delete, &[]);
     assert_eq!(page.status, 302);
     assert_eq!(page.location.as_deref(), Some("/articles/"));
     assert_eq!(alice.get(&detail).status, 404);
-    assert_eq!(db.query("SELECT COUNT(*) FROM articles_article").unwrap().trim(), "0");
+    assert_eq!(
+        db.query("SELECT COUNT(*) FROM articles_article")
+            .unwrap()
+            .trim(),
+        "0"
+    );
     assert_eq!(board.browser().get("/articles/999/").status, 404);
 }
 
@@ -142,13 +165,18 @@ fn concurrent_signups_all_persist_and_one_name_has_one_winner() {
         .map(|n| {
             let base = base.clone();
             thread::spawn(move || {
-                Browser::new(&base).sign_up(&format!("user{n:02}"), PASSWORD).status
+                Browser::new(&base)
+                    .sign_up(&format!("user{n:02}"), PASSWORD)
+                    .status
             })
         })
         .collect();
     let statuses: Vec<u16> = distinct.into_iter().map(|t| t.join().unwrap()).collect();
     assert!(statuses.iter().all(|&s| s == 302), "{statuses:?}");
-    assert_eq!(db.query("SELECT COUNT(*) FROM auth_user").unwrap().trim(), "40");
+    assert_eq!(
+        db.query("SELECT COUNT(*) FROM auth_user").unwrap().trim(),
+        "40"
+    );
 
     let same: Vec<_> = (0..12)
         .map(|_| {
@@ -160,13 +188,18 @@ fn concurrent_signups_all_persist_and_one_name_has_one_winner() {
     let winners = pages.iter().filter(|p| p.status == 302).count();
     let losers = pages
         .iter()
-        .filter(|p| {
-            p.status == 200 && p.body.contains("A user with that username already exists.")
-        })
+        .filter(|p| p.status == 200 && p.body.contains("A user with that username already exists."))
         .count();
-    assert_eq!((winners, losers), (1, 11), "{:?}", pages.iter().map(|p| p.status).collect::<Vec<_>>());
     assert_eq!(
-        db.query("SELECT COUNT(*) FROM auth_user WHERE username = 'popular'").unwrap().trim(),
+        (winners, losers),
+        (1, 11),
+        "{:?}",
+        pages.iter().map(|p| p.status).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        db.query("SELECT COUNT(*) FROM auth_user WHERE username = 'popular'")
+            .unwrap()
+            .trim(),
         "1"
     );
 }
@@ -188,9 +221,16 @@ fn concurrent_article_creations_all_persist() {
             }
         }
     });
-    assert_eq!(db.query("SELECT COUNT(*) FROM articles_article").unwrap().trim(), "30");
     assert_eq!(
-        db.query("SELECT COUNT(DISTINCT title) FROM articles_article").unwrap().trim(),
+        db.query("SELECT COUNT(*) FROM articles_article")
+            .unwrap()
+            .trim(),
+        "30"
+    );
+    assert_eq!(
+        db.query("SELECT COUNT(DISTINCT title) FROM articles_article")
+            .unwrap()
+            .trim(),
         "30"
     );
 }

@@ -8,7 +8,10 @@ use pony_tests::databases::TestDatabase;
 const PASSWORD: &str = "correct-horse-battery";
 
 fn logged_in(browser: &Browser) -> bool {
-    browser.get("/articles/").body.contains("action=\"/accounts/logout/\"")
+    browser
+        .get("/articles/")
+        .body
+        .contains("action=\"/accounts/logout/\"")
 }
 
 #[test]
@@ -22,7 +25,10 @@ fn a_login_on_one_server_holds_on_the_other_and_so_does_a_logout() {
     };
     let database = TestDatabase::postgres(&postgres, "two_servers");
     migrate(&database.url());
-    let env = [("SESSION_ENGINE", "redis"), ("SESSION_REDIS_URL", redis.as_str())];
+    let env = [
+        ("SESSION_ENGINE", "redis"),
+        ("SESSION_REDIS_URL", redis.as_str()),
+    ];
     let one = Board::serve(&database.url(), &env);
     let two = Board::serve(&database.url(), &env);
 
@@ -31,9 +37,18 @@ fn a_login_on_one_server_holds_on_the_other_and_so_does_a_logout() {
     assert_eq!(page.status, 302, "{}", page.body);
     let on_two = on_one.on(&two.url(""));
     assert!(logged_in(&on_one));
-    assert!(logged_in(&on_two), "the session written by server one is read by server two");
+    assert!(
+        logged_in(&on_two),
+        "the session written by server one is read by server two"
+    );
     let rows = database.query("SELECT COUNT(*) FROM auth_user").unwrap();
     assert_eq!(rows.trim(), "1");
+    let in_database = database.query("SELECT COUNT(*) FROM pony_session").unwrap();
+    assert_eq!(
+        in_database.trim(),
+        "0",
+        "sessions live in Redis, not in the database"
+    );
 
     // Log out on server two: anonymous on both, with the same cookie replayed.
     let page = on_two.submit_from("/articles/", "/accounts/logout/", &[]);
@@ -42,5 +57,8 @@ fn a_login_on_one_server_holds_on_the_other_and_so_does_a_logout() {
     let key = on_one.cookie("sessionid").unwrap();
     let replay = one.browser();
     replay.set_cookie("sessionid", &key);
-    assert!(!logged_in(&replay), "server one no longer knows the flushed session");
+    assert!(
+        !logged_in(&replay),
+        "server one no longer knows the flushed session"
+    );
 }

@@ -194,4 +194,3 @@ fn bodies_over_the_limit_are_413_also_for_the_csrf_check() {
         .unwrap();
     assert_eq!(hook.status(), 413);
 }
-

@@ -45,9 +45,17 @@ pub const PASSWORD_INCORRECT: &str =
 pub struct UserCreationForm {
     #[field(max_length = 150, help_text = "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.", clean = clean_username)]
     pub username: String,
-    #[field(widget = "password", label = "Password", help_text = "Your password can’t be too similar to your other personal information. Your password must contain at least 8 characters. Your password can’t be a commonly used password. Your password can’t be entirely numeric.")]
+    #[field(
+        widget = "password",
+        label = "Password",
+        help_text = "Your password can’t be too similar to your other personal information. Your password must contain at least 8 characters. Your password can’t be a commonly used password. Your password can’t be entirely numeric."
+    )]
     pub password1: String,
-    #[field(widget = "password", label = "Password confirmation", help_text = "Enter the same password as before, for verification.")]
+    #[field(
+        widget = "password",
+        label = "Password confirmation",
+        help_text = "Enter the same password as before, for verification."
+    )]
     pub password2: String,
 }
 
@@ -66,7 +74,11 @@ pub struct AuthenticationForm {
 pub struct PasswordChangeForm {
     #[field(widget = "password", label = "Old password")]
     pub old_password: String,
-    #[field(widget = "password", label = "New password", help_text = "Your password can’t be too similar to your other personal information. Your password must contain at least 8 characters. Your password can’t be a commonly used password. Your password can’t be entirely numeric.")]
+    #[field(
+        widget = "password",
+        label = "New password",
+        help_text = "Your password can’t be too similar to your other personal information. Your password must contain at least 8 characters. Your password can’t be a commonly used password. Your password can’t be entirely numeric."
+    )]
     pub new_password1: String,
     #[field(widget = "password", label = "New password confirmation")]
     pub new_password2: String,
@@ -172,10 +184,10 @@ impl BoundForm<PasswordChangeForm> {
         let Some(user) = current.user().cloned() else {
             return Err(Error::permission_denied(""));
         };
-        if let Some(old) = self.clean_value("old_password") {
-            if !verify_password(&old, &user.password).await {
-                self.add_error(Some("old_password"), PASSWORD_INCORRECT);
-            }
+        if let Some(old) = self.clean_value("old_password")
+            && !verify_password(&old, &user.password).await
+        {
+            self.add_error(Some("old_password"), PASSWORD_INCORRECT);
         }
         let Some(form) = self.cleaned_data() else {
             return Ok(false);

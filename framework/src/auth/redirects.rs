@@ -19,7 +19,11 @@ use crate::http::Request;
 ///
 /// Browsers read `\` as `/`, so the URL must also be safe with backslashes turned into
 /// slashes: `/\evil.example` is `//evil.example` to them.
-pub fn url_has_allowed_host_and_scheme(url: &str, allowed_hosts: &[&str], require_https: bool) -> bool {
+pub fn url_has_allowed_host_and_scheme(
+    url: &str,
+    allowed_hosts: &[&str],
+    require_https: bool,
+) -> bool {
     let url = url.trim();
     if url.is_empty() {
         return false;
@@ -62,11 +66,17 @@ struct Parts {
 /// The scheme and host parts as Python's `urlsplit` finds them (tabs and newlines removed,
 /// as browsers and Python both do).
 fn split(url: &str) -> Parts {
-    let cleaned: String = url.chars().filter(|c| !matches!(c, '\t' | '\r' | '\n')).collect();
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\r' | '\n'))
+        .collect();
     let mut rest = cleaned.as_str();
     let mut scheme = String::new();
     if let Some((candidate, after)) = rest.split_once(':') {
-        let valid = candidate.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        let valid = candidate
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
             && candidate
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
