@@ -32,6 +32,7 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
         })?,
     };
     let mut conn = super::connect(&settings)?;
+    users::warn_about_unapplied_migrations(&project, &mut conn);
     let Some(mut user) = User::by_username(&mut conn, &username)? else {
         return Err(CommandError::new(format!(
             "user '{username}' does not exist"

@@ -4,9 +4,11 @@
 
 use pony::Project;
 use pony::auth::validators::{Validator, default_validators, validate_username};
+use pony::db::Connection;
 use unicode_normalization::UnicodeNormalization;
 
 use super::CommandError;
+use crate::style::Style;
 
 /// The `max_length` of Django's `User.username`.
 const USERNAME_MAX_LENGTH: usize = 150;
@@ -24,6 +26,40 @@ pub(crate) fn require_auth_app(project: &Project, command: &str) -> Result<(), C
             "{command} needs the auth app: add `.app(pony::auth::AuthConfig)` to the project."
         )))
     }
+}
+
+/// Django's `requires_migrations_checks`: a notice when migrations are unapplied (the auth
+/// tables may not exist yet), before the command goes on.
+pub(crate) fn warn_about_unapplied_migrations(project: &Project, conn: &mut Connection) {
+    let unapplied = pony::db::migrate::load(project.installed_apps()).and_then(|graph| {
+        let applied = pony::db::migrate::applied(conn)?;
+        Ok(graph
+            .full_plan()
+            .iter()
+            .filter(|key| !applied.contains(*key))
+            .map(|key| key.app.clone())
+            .collect::<Vec<_>>())
+    });
+    // A failed check is not the command's failure: its own queries report what is wrong.
+    let Ok(unapplied) = unapplied else { return };
+    if unapplied.is_empty() {
+        return;
+    }
+    let mut apps: Vec<&str> = Vec::new();
+    for app in &unapplied {
+        if !apps.contains(&app.as_str()) {
+            apps.push(app);
+        }
+    }
+    println!(
+        "{}",
+        Style::Notice.out(&format!(
+            "\nYou have {} unapplied migration(s). Your project may not work properly until you \
+             apply the migrations for app(s): {}.\nRun 'cargo manage migrate' to apply them.",
+            unapplied.len(),
+            apps.join(", ")
+        ))
+    );
 }
 
 /// The operating system's name for the current user, as Python's `getpass.getuser()`: the
@@ -253,6 +289,46 @@ pub(crate) fn password_validators(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn settings(text: &str) -> pony::Settings {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("settings.toml"), text).unwrap();
+        pony::Settings::load_from(dir.path(), |_| None).unwrap()
+    }
+
+    #[test]
+    fn password_validators_come_from_settings() {
+        assert_eq!(
+            password_validators(&settings("")).unwrap(),
+            default_validators()
+        );
+        assert_eq!(
+            password_validators(&settings("AUTH_PASSWORD_VALIDATORS = []")).unwrap(),
+            []
+        );
+        let chosen = settings(
+            "[[AUTH_PASSWORD_VALIDATORS]]\n\
+             NAME = \"django.contrib.auth.password_validation.MinimumLengthValidator\"\n\
+             OPTIONS = { min_length = 12 }\n\
+             [[AUTH_PASSWORD_VALIDATORS]]\n\
+             NAME = \"NumericPasswordValidator\"\n",
+        );
+        assert_eq!(
+            password_validators(&chosen).unwrap(),
+            [
+                Validator::MinimumLength { min_length: 12 },
+                Validator::Numeric
+            ]
+        );
+        for wrong in [
+            "AUTH_PASSWORD_VALIDATORS = [{ OPTIONS = {} }]",
+            "AUTH_PASSWORD_VALIDATORS = [{ NAME = \"NopeValidator\" }]",
+            "AUTH_PASSWORD_VALIDATORS = [{ NAME = \"NumericPasswordValidator\", OPTIONS = 1 }]",
+            "AUTH_PASSWORD_VALIDATORS = \"all\"",
+        ] {
+            assert!(password_validators(&settings(wrong)).is_err(), "{wrong}");
+        }
+    }
 
     #[test]
     fn default_username_follows_django() {
