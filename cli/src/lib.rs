@@ -66,6 +66,8 @@ enum Command {
     Showmigrations(commands::showmigrations::Args),
     /// Prints the SQL statements of a migration.
     Sqlmigrate(commands::sqlmigrate::Args),
+    /// Deletes expired sessions from the database (Redis expires them by itself).
+    Clearsessions,
     /// Collects static files from the project and its apps into STATIC_ROOT.
     Collectstatic(commands::collectstatic::Args),
     /// Creates an app's directory structure in this project and registers it.
@@ -86,6 +88,7 @@ pub fn execute_from_command_line(project: Project) -> ExitCode {
         Command::Migrate(args) => commands::migrate::run(project, args),
         Command::Showmigrations(args) => commands::showmigrations::run(project, args),
         Command::Sqlmigrate(args) => commands::sqlmigrate::run(project, args),
+        Command::Clearsessions => commands::clearsessions::run(project),
         Command::Collectstatic(args) => commands::collectstatic::run(project, args),
         Command::Startapp(args) => commands::startapp::run(project.base_dir(), args),
     };

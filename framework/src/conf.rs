@@ -66,6 +66,8 @@ pub struct Settings {
     pub staticfiles_dir: PathBuf,
     /// `DATA_UPLOAD_MAX_MEMORY_SIZE`: the largest request body accepted (Django: 2.5 MiB).
     pub data_upload_max_memory_size: usize,
+    /// The `SESSION_*` settings.
+    pub session: SessionSettings,
     /// Where the settings came from, for messages.
     pub settings_file: PathBuf,
     /// Every key of the settings file, for the project's own settings.
@@ -162,6 +164,7 @@ impl Settings {
             data_upload_max_memory_size: file
                 .get("DATA_UPLOAD_MAX_MEMORY_SIZE")?
                 .unwrap_or(2_621_440),
+            session: SessionSettings::load(&file, &env)?,
             settings_file,
             table,
         })
@@ -249,6 +252,7 @@ impl Settings {
                 self.staticfiles_dir.display().to_string(),
             ),
         ];
+        pairs.extend(self.session.display_pairs());
         for (key, value) in &self.table {
             if pairs.iter().any(|(known, _)| known == key) {
                 continue;
@@ -262,6 +266,208 @@ impl Settings {
         }
         pairs.sort();
         pairs
+    }
+}
+
+/// Where sessions are kept (`SESSION_ENGINE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEngine {
+    /// `"db"` (the default): the `pony_session` table, through the project's database.
+    Database,
+    /// `"redis"`: a Redis server shared by every app server, at `SESSION_REDIS_URL`.
+    Redis,
+}
+
+/// Django's `SESSION_*` settings, with Django's defaults.
+///
+/// ```toml
+/// SESSION_ENGINE = "redis"               # or "db" (the default)
+/// SESSION_REDIS_URL = "redis://127.0.0.1:6379/0"
+/// SESSION_COOKIE_AGE = 1209600           # two weeks, in seconds
+/// SESSION_COOKIE_SECURE = true           # send the cookie over HTTPS only
+/// SESSION_COOKIE_SAMESITE = "Strict"     # "Lax" (default), "Strict", "None", or false
+/// ```
+///
+/// `SESSION_ENGINE`, `SESSION_REDIS_URL` and `SESSION_COOKIE_SECURE` can also come from the
+/// environment, which wins over the file.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let settings = pony::Settings::load_from(dir.path(), |_| None).unwrap();
+/// assert_eq!(settings.session.cookie_name, "sessionid");
+/// assert_eq!(settings.session.cookie_age, 1_209_600);
+/// assert_eq!(settings.session.engine, pony::conf::SessionEngine::Database);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSettings {
+    /// `SESSION_ENGINE`: `"db"` or `"redis"`.
+    pub engine: SessionEngine,
+    /// `SESSION_REDIS_URL`: the Redis server of the `"redis"` engine.
+    pub redis_url: String,
+    /// `SESSION_COOKIE_NAME` (`"sessionid"`).
+    pub cookie_name: String,
+    /// `SESSION_COOKIE_AGE`: seconds a session lasts without being saved again (two weeks).
+    pub cookie_age: i64,
+    /// `SESSION_COOKIE_SECURE`: mark the cookie `Secure` (false).
+    pub cookie_secure: bool,
+    /// `SESSION_COOKIE_HTTPONLY`: hide the cookie from JavaScript (true).
+    pub cookie_httponly: bool,
+    /// `SESSION_COOKIE_SAMESITE`: `Some("Lax")` (default), `"Strict"`, `"None"`, or `None`
+    /// (`false` in the file) for no attribute.
+    pub cookie_samesite: Option<String>,
+    /// `SESSION_COOKIE_PATH` (`"/"`).
+    pub cookie_path: String,
+    /// `SESSION_COOKIE_DOMAIN`: `None` for the request's host only.
+    pub cookie_domain: Option<String>,
+    /// `SESSION_EXPIRE_AT_BROWSER_CLOSE`: a cookie without `Max-Age`, gone when the browser
+    /// closes (false).
+    pub expire_at_browser_close: bool,
+    /// `SESSION_SAVE_EVERY_REQUEST`: save (and resend the cookie) on every request that has a
+    /// session, not only when it changed (false).
+    pub save_every_request: bool,
+}
+
+impl SessionSettings {
+    fn load(file: &FileSettings<'_>, env: &impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let engine_name = match env("SESSION_ENGINE") {
+            Some(value) => value,
+            None => file
+                .get("SESSION_ENGINE")?
+                .unwrap_or_else(|| "db".to_owned()),
+        };
+        let engine = match engine_name.trim() {
+            "db" => SessionEngine::Database,
+            "redis" => SessionEngine::Redis,
+            other => {
+                return Err(Error::ImproperlyConfigured(format!(
+                    "SESSION_ENGINE must be \"db\" or \"redis\", not {other:?}"
+                )));
+            }
+        };
+        let redis_url = env("SESSION_REDIS_URL")
+            .or(file.get("SESSION_REDIS_URL")?)
+            .unwrap_or_else(|| "redis://127.0.0.1:6379/0".to_owned());
+        if !["redis://", "redis+unix://", "unix://"]
+            .iter()
+            .any(|scheme| redis_url.starts_with(scheme))
+        {
+            return Err(Error::ImproperlyConfigured(format!(
+                "SESSION_REDIS_URL must start with redis:// (or unix:// for a socket), not {:?}",
+                mask_url_password(&redis_url)
+            )));
+        }
+        let cookie_age: i64 = file.get("SESSION_COOKIE_AGE")?.unwrap_or(1_209_600);
+        if cookie_age <= 0 {
+            return Err(Error::ImproperlyConfigured(format!(
+                "SESSION_COOKIE_AGE must be a positive number of seconds, not {cookie_age}"
+            )));
+        }
+        let cookie_secure = match env("SESSION_COOKIE_SECURE") {
+            Some(value) => parse_bool("SESSION_COOKIE_SECURE", &value)?,
+            None => file.get("SESSION_COOKIE_SECURE")?.unwrap_or(false),
+        };
+        let cookie_samesite = match file.get::<toml::Value>("SESSION_COOKIE_SAMESITE")? {
+            None => Some("Lax".to_owned()),
+            Some(toml::Value::Boolean(false)) => None,
+            Some(toml::Value::String(value))
+                if ["Lax", "Strict", "None"].contains(&value.as_str()) =>
+            {
+                Some(value)
+            }
+            Some(other) => {
+                return Err(Error::ImproperlyConfigured(format!(
+                    "SESSION_COOKIE_SAMESITE must be \"Lax\", \"Strict\", \"None\" or false, not {other}"
+                )));
+            }
+        };
+        let cookie_name: String = file
+            .get("SESSION_COOKIE_NAME")?
+            .unwrap_or_else(|| "sessionid".to_owned());
+        let is_token = |text: &str| {
+            !text.is_empty()
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        };
+        if !is_token(&cookie_name) {
+            return Err(Error::ImproperlyConfigured(format!(
+                "SESSION_COOKIE_NAME {cookie_name:?} is not a valid cookie name"
+            )));
+        }
+        // Path and domain go into the Set-Cookie header as they are: no separators there.
+        let attribute_safe = |key: &str, value: &str| -> Result<()> {
+            if value.bytes().any(|b| b == b';' || b.is_ascii_control()) {
+                return Err(Error::ImproperlyConfigured(format!(
+                    "{key} must not contain ';' or control characters: {value:?}"
+                )));
+            }
+            Ok(())
+        };
+        let cookie_path: String = file
+            .get("SESSION_COOKIE_PATH")?
+            .unwrap_or_else(|| "/".to_owned());
+        attribute_safe("SESSION_COOKIE_PATH", &cookie_path)?;
+        let cookie_domain: Option<String> = file
+            .get::<String>("SESSION_COOKIE_DOMAIN")?
+            .filter(|domain| !domain.is_empty());
+        if let Some(domain) = &cookie_domain {
+            attribute_safe("SESSION_COOKIE_DOMAIN", domain)?;
+        }
+        Ok(SessionSettings {
+            engine,
+            redis_url,
+            cookie_name,
+            cookie_age,
+            cookie_secure,
+            cookie_httponly: file.get("SESSION_COOKIE_HTTPONLY")?.unwrap_or(true),
+            cookie_samesite,
+            cookie_path,
+            cookie_domain,
+            expire_at_browser_close: file
+                .get("SESSION_EXPIRE_AT_BROWSER_CLOSE")?
+                .unwrap_or(false),
+            save_every_request: file.get("SESSION_SAVE_EVERY_REQUEST")?.unwrap_or(false),
+        })
+    }
+
+    /// The settings as text for the DEBUG page (the Redis password masked).
+    fn display_pairs(&self) -> Vec<(String, String)> {
+        let engine = match self.engine {
+            SessionEngine::Database => "db",
+            SessionEngine::Redis => "redis",
+        };
+        [
+            ("SESSION_ENGINE", engine.to_owned()),
+            ("SESSION_REDIS_URL", mask_url_password(&self.redis_url)),
+            ("SESSION_COOKIE_NAME", self.cookie_name.clone()),
+            ("SESSION_COOKIE_AGE", self.cookie_age.to_string()),
+            ("SESSION_COOKIE_SECURE", self.cookie_secure.to_string()),
+            ("SESSION_COOKIE_HTTPONLY", self.cookie_httponly.to_string()),
+            (
+                "SESSION_COOKIE_SAMESITE",
+                self.cookie_samesite
+                    .clone()
+                    .unwrap_or_else(|| "false".to_owned()),
+            ),
+            ("SESSION_COOKIE_PATH", self.cookie_path.clone()),
+            (
+                "SESSION_COOKIE_DOMAIN",
+                self.cookie_domain
+                    .clone()
+                    .unwrap_or_else(|| "None".to_owned()),
+            ),
+            (
+                "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+                self.expire_at_browser_close.to_string(),
+            ),
+            (
+                "SESSION_SAVE_EVERY_REQUEST",
+                self.save_every_request.to_string(),
+            ),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect()
     }
 }
 
@@ -455,6 +661,65 @@ mod tests {
         let shown = format!("{settings:?}");
         assert!(!shown.contains("hunter2") && !shown.contains("tok\"") && !shown.contains(":pw@"));
         assert!(shown.contains("postgres://u:********************@h/db"));
+    }
+
+    #[test]
+    fn session_settings_have_djangos_defaults_and_overrides() {
+        let defaults = load("", &[]).unwrap().session;
+        assert_eq!(defaults.engine, SessionEngine::Database);
+        assert_eq!(defaults.redis_url, "redis://127.0.0.1:6379/0");
+        assert_eq!(defaults.cookie_name, "sessionid");
+        assert_eq!(defaults.cookie_age, 1_209_600);
+        assert!(!defaults.cookie_secure && defaults.cookie_httponly);
+        assert_eq!(defaults.cookie_samesite.as_deref(), Some("Lax"));
+        assert_eq!(defaults.cookie_path, "/");
+        assert_eq!(defaults.cookie_domain, None);
+        assert!(!defaults.expire_at_browser_close && !defaults.save_every_request);
+
+        let custom = load(
+            "SESSION_ENGINE = 'db'\nSESSION_COOKIE_SAMESITE = false\nSESSION_COOKIE_AGE = 60\n\
+             SESSION_REDIS_URL = 'redis://file:pw@h/1'",
+            &[("SESSION_ENGINE", "redis"), ("SESSION_COOKIE_SECURE", "on")],
+        )
+        .unwrap();
+        let session = &custom.session;
+        assert_eq!(session.engine, SessionEngine::Redis);
+        assert!(session.cookie_secure);
+        assert_eq!(session.cookie_samesite, None);
+        assert_eq!(session.cookie_age, 60);
+        let shown = format!("{custom:?}");
+        assert!(
+            shown.contains("redis://file:********************@h/1"),
+            "{shown}"
+        );
+        assert!(!shown.contains(":pw@"), "{shown}");
+    }
+
+    #[test]
+    fn bad_session_settings_are_clear_errors() {
+        for (toml, expected) in [
+            ("SESSION_ENGINE = 'cache'", "SESSION_ENGINE must be"),
+            (
+                "SESSION_REDIS_URL = 'http://x'",
+                "SESSION_REDIS_URL must start",
+            ),
+            (
+                "SESSION_COOKIE_AGE = 0",
+                "SESSION_COOKIE_AGE must be a positive",
+            ),
+            (
+                "SESSION_COOKIE_SAMESITE = 'lax'",
+                "SESSION_COOKIE_SAMESITE must be",
+            ),
+            ("SESSION_COOKIE_NAME = 'a b'", "is not a valid cookie name"),
+            (
+                "SESSION_COOKIE_PATH = '/;x'",
+                "SESSION_COOKIE_PATH must not",
+            ),
+        ] {
+            let err = load(toml, &[]).unwrap_err().to_string();
+            assert!(err.contains(expected), "{toml}: {err}");
+        }
     }
 
     #[test]

@@ -74,6 +74,19 @@ impl Error {
         Error::Other(error.into())
     }
 
+    /// Whether this is a database unique-constraint violation (an `IntegrityError` in
+    /// Django), e.g. a second insert of a taken username that lost a race.
+    pub fn is_unique_violation(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error as Diesel};
+        match self {
+            Error::Other(error) => matches!(
+                error.downcast_ref::<Diesel>(),
+                Some(Diesel::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+            ),
+            _ => false,
+        }
+    }
+
     /// The HTTP status this error answers with.
     pub fn status(&self) -> StatusCode {
         match self {

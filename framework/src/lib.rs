@@ -33,11 +33,14 @@ pub mod conf;
 pub mod db;
 mod debug;
 mod error;
+pub mod forms;
 pub mod http;
 mod middleware;
+pub mod paginator;
 pub mod project;
 mod security;
 mod server;
+pub mod sessions;
 pub mod static_files;
 pub mod templates;
 pub mod urls;
@@ -49,7 +52,8 @@ pub use http::{Request, redirect, render};
 pub use project::{Project, Site};
 pub use urls::{Urls, reverse};
 
-pub use pony_macros::Model;
+pub use forms::{BoundForm, Form};
+pub use pony_macros::{Form, Model};
 
 /// Re-exports of the libraries pony is built on, so a project needs no extra dependency lines.
 pub mod reexports {
@@ -68,13 +72,14 @@ pub mod prelude {
     pub use crate::context;
     pub use crate::db::{Db, Model};
     pub use crate::error::{Error, Result};
+    pub use crate::forms::{BoundForm, Form};
     pub use crate::http::{Request, get_object_or_404, redirect, render};
     pub use crate::project::Project;
     pub use crate::urls::{Urls, reverse};
     pub use axum::http::{Method, StatusCode};
     pub use axum::response::{IntoResponse, Response};
     pub use axum::routing::{delete, get, post};
-    pub use pony_macros::Model;
+    pub use pony_macros::{Form, Model};
 }
 
 /// The project's base directory, like Django's `BASE_DIR`: where `settings.toml`, `templates/`

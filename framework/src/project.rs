@@ -175,8 +175,8 @@ pub struct Site {
 }
 
 /// One request's path through pony's middleware, outermost first: log → error pages (and
-/// panics) → allowed hosts → static files (DEBUG) → the project's routes, with APPEND_SLASH and
-/// the 404 page as the fallback.
+/// panics) → allowed hosts → sessions (when the app is installed) → static files (DEBUG) →
+/// the project's routes, with APPEND_SLASH and the 404 page as the fallback.
 fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
     if state.settings.debug {
         router = router.nest_service(
@@ -195,9 +195,10 @@ fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
             crate::auth::login::authentication_middleware,
         ));
     }
-    router
+    let router = router
         .fallback(middleware::not_found)
-        .layer(axum::Extension(state.clone()))
+        .layer(axum::Extension(state.clone()));
+    crate::sessions::install(router, state)
         .layer(from_fn_with_state(
             state.clone(),
             crate::security::validate_host,

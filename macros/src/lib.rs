@@ -1,7 +1,9 @@
 //! Procedural macros for pony, re-exported by the `pony` crate: user code writes
 //! `#[derive(pony::Model)]`, never this crate's name.
 
+mod form;
 mod model;
+mod suggest;
 
 use proc_macro::TokenStream;
 
@@ -53,6 +55,38 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     let app_from_path = model::app_from_source_path(&proc_macro::Span::call_site().file());
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     model::expand(input, app_from_path)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Makes a struct a form (Django's `forms.Form`): each field is a form field whose type says
+/// what it cleans to (`String`, `i64`, `i32`, `bool`, `chrono::NaiveDate`, `Option` of these).
+///
+/// ```ignore
+/// #[derive(pony::Form, Debug)]
+/// #[form(clean = Self::check)] // optional: fn(&Self, &mut pony::forms::FormErrors)
+/// pub struct SignupForm {
+///     #[field(max_length = 150, help_text = "Letters, digits and @/./+/-/_ only.")]
+///     pub username: String,
+///     #[field(email, required = false)]
+///     pub email: String,
+///     #[field(widget = "password", min_length = 8, clean = check_password)]
+///     pub password: String,
+/// }
+/// ```
+///
+/// Field options: `label`, `help_text`, `required`, `max_length`, `min_length`, `initial`,
+/// `widget` (`text`, `textarea`, `password`, `email`, `number`, `checkbox`, `select`, `date`,
+/// `hidden`), `choices = "value:Label, …"`, `email`, `clean = path` (a
+/// `fn(T) -> Result<T, pony::forms::ValidationError>`, Django's `clean_<field>`).
+///
+/// `#[form(model = Article)]` makes a ModelForm over some of the model's fields: labels,
+/// lengths and requiredness come from the model, and `ArticleForm::from_instance(&article)`,
+/// `form.save_without_commit(article)` and `form.apply_to(&mut article)` are available.
+#[proc_macro_derive(Form, attributes(form, field))]
+pub fn derive_form(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    form::expand(input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -6,6 +6,7 @@
     missing_debug_implementations
 )]
 
+pub mod board;
 pub mod databases;
 
 use std::io::{BufRead, BufReader, Read};

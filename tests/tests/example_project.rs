@@ -42,7 +42,7 @@ fn front_page_redirects_to_the_article_list() {
     assert_eq!(response.status().as_u16(), 200);
     let body = response.text().unwrap();
     assert!(
-        body.contains(r#"<a class="site-name" href="/">Board</a>"#),
+        body.contains(r#"<a class="brand" href="/articles/">Board</a>"#),
         "{body}"
     );
     assert!(body.contains("No articles yet."), "{body}");

@@ -2,6 +2,7 @@
 
 pub(crate) mod changepassword;
 pub(crate) mod check;
+pub(crate) mod clearsessions;
 pub(crate) mod collectstatic;
 pub(crate) mod createsuperuser;
 pub(crate) mod makemigrations;

@@ -7,10 +7,12 @@
 mod app;
 pub mod blocking;
 pub mod current_user;
+pub mod forms;
 pub mod hashers;
 pub mod login;
 pub mod models;
 pub mod permissions;
+pub mod redirects;
 pub mod required;
 pub mod session_hash;
 pub mod throttle;

@@ -383,6 +383,37 @@ pub fn default_validators() -> Vec<Validator> {
     ]
 }
 
+/// The validators that the `AUTH_PASSWORD_VALIDATORS` setting lists, or Django's four defaults
+/// when it is absent. In `settings.toml`:
+///
+/// ```toml
+/// [[AUTH_PASSWORD_VALIDATORS]]
+/// NAME = "django.contrib.auth.password_validation.MinimumLengthValidator"
+/// OPTIONS = { min_length = 12 }
+/// ```
+///
+/// An empty list turns validation off, as in Django.
+pub fn from_settings(settings: &crate::conf::Settings) -> crate::Result<Vec<Validator>> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        #[serde(rename = "NAME")]
+        name: String,
+        #[serde(rename = "OPTIONS", default)]
+        options: toml::Table,
+    }
+    let Some(entries) = settings.get::<Vec<Entry>>("AUTH_PASSWORD_VALIDATORS")? else {
+        return Ok(default_validators());
+    };
+    entries
+        .iter()
+        .map(|entry| Validator::from_setting(&entry.name, &entry.options))
+        .collect::<Result<_, String>>()
+        .map_err(|problem| {
+            crate::Error::ImproperlyConfigured(format!("AUTH_PASSWORD_VALIDATORS: {problem}"))
+        })
+}
+
 /// Runs every validator on `password`; the error lists every validator's message, in order.
 ///
 /// ```

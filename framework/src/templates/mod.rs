@@ -103,6 +103,9 @@ pub(crate) fn django_escape_formatter(
     value: &Value,
 ) -> std::result::Result<(), minijinja::Error> {
     use minijinja::value::ValueKind;
+    if crate::forms::is_safe_html(value) {
+        return write!(out, "{value}").map_err(minijinja::Error::from);
+    }
     let plain = !matches!(state.auto_escape(), AutoEscape::Html)
         || value.is_safe()
         || matches!(

@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use syn::{Data, DeriveInput, Fields};
 
 pub(crate) use expand::expand_model;
+pub(crate) use types::option_inner;
 
 /// The most columns diesel's `table!`, insert tuples and changesets handle by default.
 const MAX_FIELDS: usize = 32;

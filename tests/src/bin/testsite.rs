@@ -78,13 +78,76 @@ async fn echo(request: Request) -> String {
     )
 }
 
+/// Views that exercise sessions (mounted at `/session/`).
+mod sessions {
+    use pony::prelude::*;
+    use pony::sessions::Session;
+
+    /// The sessions' test app.
+    pub(crate) struct SessionLabConfig;
+
+    impl App for SessionLabConfig {
+        fn label(&self) -> &'static str {
+            "session"
+        }
+
+        fn urls(&self) -> Urls {
+            Urls::app("session")
+                .path("count/", count, "count")
+                .path("peek/", peek, "peek")
+                .path("nothing/", nothing, "nothing")
+                .path("fail/", fail, "fail")
+                .path("flush/", flush, "flush")
+                .path("cycle/", cycle, "cycle")
+        }
+    }
+
+    /// Adds one to `count` and answers the new value.
+    async fn count(session: Session) -> pony::Result<String> {
+        let count: i64 = session.get("count").await?.unwrap_or(0) + 1;
+        session.insert("count", count).await?;
+        Ok(count.to_string())
+    }
+
+    /// Reads `count` without changing anything.
+    async fn peek(session: Session) -> pony::Result<String> {
+        let count: Option<i64> = session.get("count").await?;
+        Ok(count.map_or_else(|| "none".to_owned(), |n| n.to_string()))
+    }
+
+    /// Does not touch the session.
+    async fn nothing() -> &'static str {
+        "nothing"
+    }
+
+    /// Writes to the session, then fails with a 500.
+    async fn fail(session: Session) -> pony::Result<String> {
+        session.insert("count", 1000).await?;
+        Err(Error::other("the view failed after writing to the session"))
+    }
+
+    /// Logs out, as Django's `logout()` does.
+    async fn flush(session: Session) -> pony::Result<String> {
+        session.flush().await?;
+        Ok("flushed".to_owned())
+    }
+
+    /// Rotates the key keeping the data, as Django's `login()` does.
+    async fn cycle(session: Session) -> pony::Result<String> {
+        session.cycle_id().await?;
+        Ok("cycled".to_owned())
+    }
+}
+
 fn project() -> Project {
     // Like `pony::base_dir!()`, for a project that lives in a subdirectory of its crate.
     Project::new(pony::conf::resolve_base_dir(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/testsite"
     )))
+    .app(pony::sessions::SessionsConfig)
     .app(LabConfig)
+    .app(sessions::SessionLabConfig)
     .urls(Urls::new().path("", pony::http::redirect_to("lab:hello"), "home"))
 }
 
