@@ -24,7 +24,7 @@ pub(crate) struct Args {
 pub(crate) fn run(project: Project, args: Args) -> CommandResult {
     users::require_auth_app(&project, "changepassword")?;
     let settings = project.load_settings()?;
-    let validators = users::password_validators(&settings)?;
+    let validators = pony::auth::validators::from_settings(&settings)?;
     let username = match args.username.filter(|name| !name.is_empty()) {
         Some(username) => username,
         None => users::system_username().ok_or_else(|| {

@@ -121,7 +121,7 @@ fn ask(
     settings: &pony::Settings,
     args: Args,
 ) -> Result<NewSuperuser, Abort> {
-    let validators = users::password_validators(settings)?;
+    let validators = pony::auth::validators::from_settings(settings)?;
     let system_username = users::system_username();
     let default = users::default_username(system_username.as_deref(), |name| {
         Ok(User::username_taken(conn, name)?)
