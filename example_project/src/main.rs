@@ -5,7 +5,12 @@
 mod urls;
 
 // Django's INSTALLED_APPS: one line per app (`cargo manage startapp NAME` adds it).
-pony::installed_apps![accounts::AccountsConfig, articles::ArticlesConfig,];
+pony::installed_apps![
+    pony::sessions::SessionsConfig,
+    pony::auth::AuthConfig,
+    accounts::AccountsConfig,
+    articles::ArticlesConfig,
+];
 
 fn main() -> std::process::ExitCode {
     pony_cli::execute_from_command_line(project())
@@ -14,7 +19,6 @@ fn main() -> std::process::ExitCode {
 /// The project: its apps and root URLs (Django's settings.INSTALLED_APPS and ROOT_URLCONF).
 fn project() -> pony::Project {
     pony::Project::new(pony::base_dir!())
-        .app(pony::auth::AuthConfig)
         .apps(installed_apps())
         .urls(urls::urlpatterns())
 }

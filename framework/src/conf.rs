@@ -68,6 +68,10 @@ pub struct Settings {
     pub data_upload_max_memory_size: usize,
     /// The `SESSION_*` settings.
     pub session: SessionSettings,
+    /// Django's `CSRF_*` settings.
+    pub csrf: CsrfSettings,
+    /// Django's `SECURE_*` settings (security headers, HSTS, HTTPS redirect).
+    pub secure: SecureSettings,
     /// Where the settings came from, for messages.
     pub settings_file: PathBuf,
     /// Every key of the settings file, for the project's own settings.
@@ -165,6 +169,8 @@ impl Settings {
                 .get("DATA_UPLOAD_MAX_MEMORY_SIZE")?
                 .unwrap_or(2_621_440),
             session: SessionSettings::load(&file, &env)?,
+            csrf: CsrfSettings::load(&file)?,
+            secure: SecureSettings::load(&file)?,
             settings_file,
             table,
         })
@@ -602,6 +608,239 @@ pub fn resolve_base_dir(compile_time_dir: &str) -> PathBuf {
         dir
     } else {
         std::env::current_dir().unwrap_or(dir)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSRF and security-middleware settings (Django's CSRF_* and SECURE_*).
+// ---------------------------------------------------------------------------------------------
+
+/// Django's `CSRF_*` settings, with Django's defaults.
+///
+/// ```toml
+/// CSRF_TRUSTED_ORIGINS = ["https://*.example.com"]
+/// CSRF_COOKIE_SECURE = true
+/// ```
+#[derive(Debug, Clone)]
+pub struct CsrfSettings {
+    /// `CSRF_COOKIE_NAME` (`"csrftoken"`).
+    pub cookie_name: String,
+    /// `CSRF_COOKIE_AGE` in seconds (one year: `31449600`).
+    pub cookie_age: u64,
+    /// `CSRF_COOKIE_SECURE`: send the cookie over HTTPS only.
+    pub cookie_secure: bool,
+    /// `CSRF_COOKIE_HTTPONLY`: hide the cookie from JavaScript (off, as in Django).
+    pub cookie_httponly: bool,
+    /// `CSRF_COOKIE_SAMESITE`: `"Lax"`, `"Strict"`, `"None"`, or `false` for no attribute.
+    pub cookie_samesite: Option<String>,
+    /// `CSRF_TRUSTED_ORIGINS`: other origins allowed to post (`https://*.example.com`).
+    pub trusted_origins: Vec<String>,
+    /// `CSRF_HEADER_NAME`, as an HTTP header name (`HTTP_X_CSRFTOKEN` → `x-csrftoken`).
+    pub header_name: String,
+}
+
+impl CsrfSettings {
+    fn load(file: &FileSettings<'_>) -> Result<Self> {
+        let trusted_origins: Vec<String> = file.get("CSRF_TRUSTED_ORIGINS")?.unwrap_or_default();
+        if let Some(bad) = trusted_origins.iter().find(|o| !o.contains("://")) {
+            return Err(Error::ImproperlyConfigured(format!(
+                "The values in the CSRF_TRUSTED_ORIGINS setting must start with a scheme \
+                 (usually http:// or https://) but found {bad}."
+            )));
+        }
+        let cookie_samesite = match file.table.get("CSRF_COOKIE_SAMESITE") {
+            None => Some("Lax".to_owned()),
+            Some(toml::Value::Boolean(false)) => None,
+            Some(toml::Value::String(value))
+                if ["lax", "strict", "none"].contains(&value.to_ascii_lowercase().as_str()) =>
+            {
+                Some(value.clone())
+            }
+            Some(other) => {
+                return Err(Error::ImproperlyConfigured(format!(
+                    "{}: CSRF_COOKIE_SAMESITE must be \"Lax\", \"Strict\", \"None\" or false, \
+                     not {other}",
+                    file.path.display()
+                )));
+            }
+        };
+        let header: String = file
+            .get("CSRF_HEADER_NAME")?
+            .unwrap_or_else(|| "HTTP_X_CSRFTOKEN".to_owned());
+        Ok(CsrfSettings {
+            cookie_name: file
+                .get("CSRF_COOKIE_NAME")?
+                .unwrap_or_else(|| "csrftoken".to_owned()),
+            cookie_age: file.get("CSRF_COOKIE_AGE")?.unwrap_or(31_449_600),
+            cookie_secure: file.get("CSRF_COOKIE_SECURE")?.unwrap_or(false),
+            cookie_httponly: file.get("CSRF_COOKIE_HTTPONLY")?.unwrap_or(false),
+            cookie_samesite,
+            trusted_origins,
+            header_name: header_name_from_meta(&header),
+        })
+    }
+}
+
+/// Django's `SECURE_*` settings (and `X_FRAME_OPTIONS`), with Django's defaults.
+///
+/// ```toml
+/// SECURE_SSL_REDIRECT = true
+/// SECURE_PROXY_SSL_HEADER = ["HTTP_X_FORWARDED_PROTO", "https"]
+/// SECURE_HSTS_SECONDS = 31536000
+/// ```
+#[derive(Debug, Clone)]
+pub struct SecureSettings {
+    /// `SECURE_HSTS_SECONDS`: `Strict-Transport-Security` on HTTPS responses when non-zero.
+    pub hsts_seconds: u64,
+    /// `SECURE_HSTS_INCLUDE_SUBDOMAINS`.
+    pub hsts_include_subdomains: bool,
+    /// `SECURE_HSTS_PRELOAD`.
+    pub hsts_preload: bool,
+    /// `SECURE_SSL_REDIRECT`: answer plain-HTTP requests with a 301 to HTTPS.
+    pub ssl_redirect: bool,
+    /// `SECURE_SSL_HOST`: the host HTTPS redirects go to (the request's own when unset).
+    pub ssl_host: Option<String>,
+    /// `SECURE_PROXY_SSL_HEADER`: `(header name, value)` a trusted proxy sets on HTTPS
+    /// requests, e.g. `["HTTP_X_FORWARDED_PROTO", "https"]`.
+    pub proxy_ssl_header: Option<(String, String)>,
+    /// `SECURE_CONTENT_TYPE_NOSNIFF`: `X-Content-Type-Options: nosniff`.
+    pub content_type_nosniff: bool,
+    /// `SECURE_REFERRER_POLICY` (`"same-origin"`; `false` for none).
+    pub referrer_policy: Option<String>,
+    /// `SECURE_CROSS_ORIGIN_OPENER_POLICY` (`"same-origin"`; `false` for none).
+    pub cross_origin_opener_policy: Option<String>,
+    /// `X_FRAME_OPTIONS` (`"DENY"`; `false` for none).
+    pub x_frame_options: Option<String>,
+}
+
+impl SecureSettings {
+    fn load(file: &FileSettings<'_>) -> Result<Self> {
+        let proxy_ssl_header = match file.get::<Vec<String>>("SECURE_PROXY_SSL_HEADER")? {
+            None => None,
+            Some(pair) => match pair.as_slice() {
+                [name, value] => Some((header_name_from_meta(name), value.clone())),
+                _ => {
+                    return Err(Error::ImproperlyConfigured(
+                        "SECURE_PROXY_SSL_HEADER must be a list of two strings: \
+                         [\"HTTP_X_FORWARDED_PROTO\", \"https\"]."
+                            .to_owned(),
+                    ));
+                }
+            },
+        };
+        Ok(SecureSettings {
+            hsts_seconds: file.get("SECURE_HSTS_SECONDS")?.unwrap_or(0),
+            hsts_include_subdomains: file.get("SECURE_HSTS_INCLUDE_SUBDOMAINS")?.unwrap_or(false),
+            hsts_preload: file.get("SECURE_HSTS_PRELOAD")?.unwrap_or(false),
+            ssl_redirect: file.get("SECURE_SSL_REDIRECT")?.unwrap_or(false),
+            ssl_host: file.get("SECURE_SSL_HOST")?,
+            proxy_ssl_header,
+            content_type_nosniff: file.get("SECURE_CONTENT_TYPE_NOSNIFF")?.unwrap_or(true),
+            referrer_policy: header_setting(file, "SECURE_REFERRER_POLICY", "same-origin")?,
+            cross_origin_opener_policy: header_setting(
+                file,
+                "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+                "same-origin",
+            )?,
+            x_frame_options: header_setting(file, "X_FRAME_OPTIONS", "DENY")?,
+        })
+    }
+}
+
+/// A setting that is a header value: a string, a list of strings (joined with commas, as
+/// Django does for `SECURE_REFERRER_POLICY`), or `false` for no header.
+fn header_setting(file: &FileSettings<'_>, key: &str, default: &str) -> Result<Option<String>> {
+    let value = match file.table.get(key) {
+        None => Some(default.to_owned()),
+        Some(toml::Value::Boolean(false)) => None,
+        Some(toml::Value::String(value)) => Some(value.clone()),
+        Some(toml::Value::Array(_)) => file.get::<Vec<String>>(key)?.map(|v| v.join(",")),
+        Some(other) => {
+            return Err(Error::ImproperlyConfigured(format!(
+                "{}: {key} must be a string, a list of strings or false, not {other}",
+                file.path.display()
+            )));
+        }
+    };
+    Ok(value)
+}
+
+/// An HTTP header name from Django's `request.META` spelling: `HTTP_X_CSRFTOKEN` →
+/// `x-csrftoken`. A plain header name (`X-CSRFToken`) is accepted too.
+///
+/// ```
+/// assert_eq!(pony::conf::header_name_from_meta("HTTP_X_FORWARDED_PROTO"), "x-forwarded-proto");
+/// assert_eq!(pony::conf::header_name_from_meta("X-CSRFToken"), "x-csrftoken");
+/// ```
+pub fn header_name_from_meta(name: &str) -> String {
+    name.strip_prefix("HTTP_")
+        .unwrap_or(name)
+        .replace('_', "-")
+        .to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod csrf_and_secure_settings_tests {
+    use super::*;
+
+    fn load(toml: &str) -> Result<Settings> {
+        let dir = tempfile::tempdir().map_err(Error::from)?;
+        std::fs::write(dir.path().join(SETTINGS_FILE), toml)?;
+        Settings::load_from(dir.path(), |_| None)
+    }
+
+    #[test]
+    fn csrf_and_secure_settings_have_djangos_defaults() {
+        let settings = load("").unwrap();
+        assert_eq!(settings.csrf.cookie_name, "csrftoken");
+        assert_eq!(settings.csrf.cookie_age, 31_449_600);
+        assert_eq!(settings.csrf.cookie_samesite.as_deref(), Some("Lax"));
+        assert_eq!(settings.csrf.header_name, "x-csrftoken");
+        assert!(!settings.csrf.cookie_httponly && !settings.csrf.cookie_secure);
+        assert_eq!(settings.secure.hsts_seconds, 0);
+        assert_eq!(
+            settings.secure.referrer_policy.as_deref(),
+            Some("same-origin")
+        );
+        assert_eq!(settings.secure.x_frame_options.as_deref(), Some("DENY"));
+        assert!(settings.secure.proxy_ssl_header.is_none());
+
+        let settings = load(
+            "CSRF_COOKIE_SAMESITE = false\nX_FRAME_OPTIONS = 'SAMEORIGIN'\n\
+             SECURE_PROXY_SSL_HEADER = ['HTTP_X_FORWARDED_PROTO', 'https']\n\
+             SECURE_REFERRER_POLICY = ['same-origin', 'strict-origin']",
+        )
+        .unwrap();
+        assert_eq!(settings.csrf.cookie_samesite, None);
+        assert_eq!(
+            settings.secure.x_frame_options.as_deref(),
+            Some("SAMEORIGIN")
+        );
+        assert_eq!(
+            settings.secure.proxy_ssl_header,
+            Some(("x-forwarded-proto".to_owned(), "https".to_owned()))
+        );
+        assert_eq!(
+            settings.secure.referrer_policy.as_deref(),
+            Some("same-origin,strict-origin")
+        );
+    }
+
+    #[test]
+    fn bad_csrf_and_secure_settings_are_clear_errors() {
+        let err = load("CSRF_TRUSTED_ORIGINS = ['example.com']")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("must start with a scheme"), "{err}");
+        assert!(err.contains("found example.com."), "{err}");
+        let err = load("CSRF_COOKIE_SAMESITE = 'sometimes'")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("CSRF_COOKIE_SAMESITE must be"), "{err}");
+        let err = load("SECURE_PROXY_SSL_HEADER = ['x']")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("list of two strings"), "{err}");
     }
 }
 

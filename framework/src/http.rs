@@ -16,6 +16,9 @@
 
 use std::sync::{Arc, Mutex};
 
+/// URL parameters: `Path(pk): Path<i64>` for a route `<int:pk>/` (axum's extractor).
+pub use axum::extract::Path;
+
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
@@ -235,6 +238,8 @@ pub fn render(request: &Request, template: &str, context: impl Serialize) -> Res
     let site = request.site();
     let mut common = Context::new();
     common.insert_value("request", request.template_value());
+    crate::csrf::template_context(request, &mut common);
+    crate::messages::template_context(request, &mut common);
     for app in &site.apps {
         app.template_context(request, &mut common);
     }

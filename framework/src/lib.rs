@@ -30,11 +30,13 @@ pub mod apps;
 pub mod auth;
 pub mod checks;
 pub mod conf;
+pub mod csrf;
 pub mod db;
 mod debug;
 mod error;
 pub mod forms;
 pub mod http;
+pub mod messages;
 mod middleware;
 pub mod paginator;
 pub mod project;
@@ -62,6 +64,7 @@ pub mod reexports {
     pub use minijinja;
     pub use serde;
     pub use tokio;
+    pub use tower_sessions;
     pub use tracing;
 }
 
@@ -102,11 +105,15 @@ macro_rules! base_dir {
 
 /// Declares the project's apps, like Django's `INSTALLED_APPS`: one line per app.
 ///
-/// Each entry is `module::AppConfig`; the macro declares the module (`mod module;`) and defines
-/// `fn installed_apps() -> Vec<Box<dyn pony::App>>` in order.
+/// An entry `module::AppConfig` is one of the project's apps: the macro declares the module
+/// (`mod module;`). An entry `pony::module::AppConfig` is one of pony's own apps
+/// (`django.contrib.*`). The macro defines `fn installed_apps() -> Vec<Box<dyn pony::App>>`,
+/// in order.
 ///
 /// ```ignore
 /// pony::installed_apps![
+///     pony::sessions::SessionsConfig,
+///     pony::auth::AuthConfig,
 ///     accounts::AccountsConfig,
 ///     articles::ArticlesConfig,
 /// ];
@@ -115,12 +122,28 @@ macro_rules! base_dir {
 /// ```
 #[macro_export]
 macro_rules! installed_apps {
-    ($($module:ident :: $config:ident),* $(,)?) => {
-        $(mod $module;)*
+    ($($entries:tt)*) => {
+        $crate::__installed_apps!(@parse [] [] $($entries)*);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __installed_apps {
+    // One of pony's own apps: nothing to declare.
+    (@parse [$($modules:ident)*] [$($apps:path),*] pony :: $module:ident :: $config:ident $(, $($rest:tt)*)?) => {
+        $crate::__installed_apps!(@parse [$($modules)*] [$($apps,)* $crate::$module::$config] $($($rest)*)?);
+    };
+    // One of the project's apps: its module is declared here.
+    (@parse [$($modules:ident)*] [$($apps:path),*] $module:ident :: $config:ident $(, $($rest:tt)*)?) => {
+        $crate::__installed_apps!(@parse [$($modules)* $module] [$($apps,)* $module::$config] $($($rest)*)?);
+    };
+    (@parse [$($modules:ident)*] [$($apps:path),*]) => {
+        $(mod $modules;)*
 
         /// The project's apps in order, like Django's `INSTALLED_APPS`.
         fn installed_apps() -> ::std::vec::Vec<::std::boxed::Box<dyn $crate::App>> {
-            ::std::vec![$(::std::boxed::Box::new($module::$config) as ::std::boxed::Box<dyn $crate::App>),*]
+            ::std::vec![$(::std::boxed::Box::new($apps) as ::std::boxed::Box<dyn $crate::App>),*]
         }
     };
 }

@@ -174,9 +174,11 @@ pub struct Site {
     router: Router,
 }
 
-/// One request's path through pony's middleware, outermost first: log → error pages (and
-/// panics) → allowed hosts → sessions (when the app is installed) → static files (DEBUG) →
-/// the project's routes, with APPEND_SLASH and the 404 page as the fallback.
+/// One request's path through pony's middleware, outermost first: log → security headers →
+/// error pages (and panics) → allowed hosts → HTTPS redirect → sessions → authentication
+/// (`request.user`) → CSRF → messages → static files (DEBUG) → the project's routes, with
+/// APPEND_SLASH and the 404 page as the fallback. Sessions and authentication are there when
+/// their apps are installed.
 fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
     if state.settings.debug {
         router = router.nest_service(
@@ -190,20 +192,34 @@ fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
             root.service(),
         );
     }
+    // Layers wrap what is above them: the last added runs first.
+    router = router
+        .fallback(middleware::not_found)
+        .layer(from_fn_with_state(state.clone(), crate::messages::middleware))
+        .layer(from_fn_with_state(
+            crate::csrf::CsrfLayer::new(state),
+            crate::csrf::middleware,
+        ));
     if state.apps.iter().any(|app| app.label() == "auth") {
         router = router.layer(axum::middleware::from_fn(
             crate::auth::login::authentication_middleware,
         ));
     }
-    let router = router
-        .fallback(middleware::not_found)
-        .layer(axum::Extension(state.clone()));
+    let router = router.layer(axum::Extension(state.clone()));
     crate::sessions::install(router, state)
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::security::ssl_redirect,
+        ))
         .layer(from_fn_with_state(
             state.clone(),
             crate::security::validate_host,
         ))
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::security::security_headers,
+        ))
         .layer(axum::middleware::from_fn(middleware::log_request))
 }
 

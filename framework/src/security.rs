@@ -1,15 +1,22 @@
-//! Request checks that protect every view: `ALLOWED_HOSTS`.
+//! Request checks and response headers that protect every view (Django's
+//! `SecurityMiddleware`, `XFrameOptionsMiddleware` and `ALLOWED_HOSTS`).
 //!
 //! A request whose `Host` is not allowed is refused with 400 before any view runs, as in
 //! Django: a forged Host would otherwise poison absolute URLs (password-reset links, caches).
+//! Every response carries `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin`,
+//! `Cross-Origin-Opener-Policy: same-origin` and `X-Frame-Options: DENY` unless the view set
+//! its own; HSTS (`SECURE_HSTS_SECONDS`) and the HTTPS redirect (`SECURE_SSL_REDIRECT`) are
+//! opt-in. Behind a proxy that terminates TLS, `SECURE_PROXY_SSL_HEADER` names the header
+//! that says the original request was HTTPS.
 
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::conf::Settings;
 use crate::error::Error;
 use crate::project::SiteState;
 
@@ -86,6 +93,107 @@ fn host_matches(domain: &str, pattern: &str) -> bool {
     pattern.starts_with('.') && (domain.ends_with(&pattern) || domain == &pattern[1..])
 }
 
+/// Django's `request.is_secure()`: HTTPS, as told by `SECURE_PROXY_SSL_HEADER` when that is
+/// set and the proxy sent the header, else by the request URI.
+///
+/// Only set `SECURE_PROXY_SSL_HEADER` behind a proxy that always sets (or strips) that header:
+/// otherwise any client could claim HTTPS.
+pub(crate) fn is_secure(headers: &HeaderMap, uri: &Uri, settings: &Settings) -> bool {
+    let proxy = &settings.secure.proxy_ssl_header;
+    if let Some((secure_value, value)) = proxy
+        .as_ref()
+        .and_then(|(name, secure_value)| Some((secure_value, headers.get(name.as_str())?)))
+    {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        let first = value.split(',').next().unwrap_or("").trim();
+        return first == secure_value;
+    }
+    uri.scheme_str() == Some("https")
+}
+
+/// Adds the security headers to every response (error pages included), unless the view set
+/// its own, and HSTS to HTTPS responses when `SECURE_HSTS_SECONDS` is set.
+pub(crate) async fn security_headers(
+    State(site): State<Arc<SiteState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let secure = is_secure(request.headers(), request.uri(), &site.settings);
+    let mut response = next.run(request).await;
+    let settings = &site.settings.secure;
+    let headers = response.headers_mut();
+    if settings.hsts_seconds > 0 && secure {
+        let mut value = format!("max-age={}", settings.hsts_seconds);
+        if settings.hsts_include_subdomains {
+            value.push_str("; includeSubDomains");
+        }
+        if settings.hsts_preload {
+            value.push_str("; preload");
+        }
+        set_default(headers, header::STRICT_TRANSPORT_SECURITY, Some(&value));
+    }
+    if settings.content_type_nosniff {
+        set_default(headers, header::X_CONTENT_TYPE_OPTIONS, Some("nosniff"));
+    }
+    set_default(
+        headers,
+        header::REFERRER_POLICY,
+        settings.referrer_policy.as_deref(),
+    );
+    set_default(
+        headers,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        settings.cross_origin_opener_policy.as_deref(),
+    );
+    set_default(
+        headers,
+        header::X_FRAME_OPTIONS,
+        settings.x_frame_options.as_deref(),
+    );
+    response
+}
+
+/// Sets a header unless the response already has it.
+fn set_default(headers: &mut HeaderMap, name: HeaderName, value: Option<&str>) {
+    let Some(value) = value.and_then(|v| HeaderValue::from_str(v).ok()) else {
+        return;
+    };
+    headers.entry(name).or_insert(value);
+}
+
+/// `SECURE_SSL_REDIRECT`: a plain-HTTP request is answered with a 301 to the same URL over
+/// HTTPS (on `SECURE_SSL_HOST` when set). Runs after the `ALLOWED_HOSTS` check, so the
+/// redirect never points at a forged host.
+pub(crate) async fn ssl_redirect(
+    State(site): State<Arc<SiteState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let settings = &site.settings;
+    if !settings.secure.ssl_redirect || is_secure(request.headers(), request.uri(), settings) {
+        return next.run(request).await;
+    }
+    let host = settings
+        .secure
+        .ssl_host
+        .clone()
+        .or_else(|| {
+            request
+                .headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .or_else(|| request.uri().authority().map(|a| a.as_str().to_owned()))
+        .unwrap_or_default();
+    let path = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+    let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+    if let Ok(location) = HeaderValue::from_str(&format!("https://{host}{path}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +223,25 @@ mod tests {
                 .contains("RFC 1034/1035")
         );
         assert!(check_host("anything.test", ["*"].into_iter()).is_ok());
+    }
+    fn settings(toml: &str) -> Settings {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("settings.toml"), toml).unwrap();
+        Settings::load_from(dir.path(), |_| None).unwrap()
+    }
+
+    #[test]
+    fn https_is_recognised_only_through_the_configured_proxy_header() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("https, http"));
+        let plain: Uri = "/path".parse().unwrap();
+        assert!(!is_secure(&headers, &plain, &settings("")));
+        let behind_proxy =
+            settings("SECURE_PROXY_SSL_HEADER = ['HTTP_X_FORWARDED_PROTO', 'https']");
+        assert!(is_secure(&headers, &plain, &behind_proxy));
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+        assert!(!is_secure(&headers, &plain, &behind_proxy));
+        let absolute: Uri = "https://example.com/".parse().unwrap();
+        assert!(is_secure(&HeaderMap::new(), &absolute, &settings("")));
     }
 }

@@ -12,7 +12,7 @@ pub async fn signup(request: Request) -> pony::Result<Response> {
         form = UserCreationForm::bind(&request);
         if let Some(user) = form.save(&request).await? {
             auth::login(&request, &user).await?;
-            messages::success(&request, format!("Welcome, {}!", user.username));
+            messages::success(&request, format!("Welcome, {}!", user.username))?;
             return redirect("articles:index");
         }
     }
@@ -53,7 +53,7 @@ pub async fn password_change(_: LoginRequired, request: Request) -> pony::Result
     if request.is_post() {
         form = PasswordChangeForm::bind(&request);
         if form.save(&request).await? {
-            messages::success(&request, "Your password was changed.");
+            messages::success(&request, "Your password was changed.")?;
             return redirect("articles:index");
         }
     }

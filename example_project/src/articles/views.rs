@@ -2,10 +2,9 @@
 
 use std::collections::HashMap;
 
-use axum::extract::Path;
 use diesel::prelude::*;
-use pony::auth::User;
 use pony::db::{Connection, DateTime};
+use pony::http::Path;
 use pony::messages;
 use pony::paginator::Paginator;
 use pony::prelude::*;
@@ -103,7 +102,7 @@ pub async fn create(
             let mut article = form.save_without_commit(Article::default())?;
             article.author_id = user.id().unwrap_or_default();
             let article = db.run(move |conn| article.save(conn)).await?;
-            messages::success(&request, "Your article was published.");
+            messages::success(&request, "Your article was published.")?;
             return redirect(&reverse("articles:detail", [article.id])?);
         }
     }
@@ -134,7 +133,7 @@ pub async fn update(
         if form.is_valid() {
             form.apply_to(&mut article)?;
             db.run(move |conn| article.save(conn)).await?;
-            messages::success(&request, "Your article was updated.");
+            messages::success(&request, "Your article was updated.")?;
             return redirect(&reverse("articles:detail", [pk])?);
         }
     }
@@ -156,6 +155,6 @@ pub async fn delete(
         Ok(())
     })
     .await?;
-    messages::success(&request, "The article was deleted.");
+    messages::success(&request, "The article was deleted.")?;
     redirect("articles:index")
 }

@@ -203,7 +203,7 @@ pub async fn login(request: &Request, user: &User) -> Result<()> {
         .insert(HASH_SESSION_KEY, hash)
         .await
         .map_err(session_error)?;
-    // CSRF_ROTATE_AT_MERGE
+    crate::csrf::rotate_token(request);
     let db = database(site)?;
     let id = user.id;
     db.run(move |conn| {

@@ -6,7 +6,8 @@
 //!
 //! The language is Jinja2 (minijinja): `{% extends "base.html" %}`, `{% block %}`,
 //! `{% include %}`, `{{ value|default("none") }}`. Django's tags become functions:
-//! `{{ url('articles:detail', article.id) }}` and `{{ static('css/site.css') }}`. Every template
+//! `{{ url('articles:detail', article.id) }}`, `{{ static('css/site.css') }}` and
+//! `{{ csrf_input() }}` (the hidden CSRF field of a POST form). Every template
 //! is HTML-autoescaped and an unknown variable renders as nothing, as in Django. With DEBUG on,
 //! an edited template is re-read on the next request.
 
@@ -65,6 +66,16 @@ impl Templates {
         let static_url = static_url.to_owned();
         env.add_function("static", move |path: String| {
             static_path(&static_url, &path)
+        });
+        // Django's `{% csrf_token %}`: the page's token (see `pony::csrf`), or nothing when
+        // the page was rendered without a request.
+        env.add_function("csrf_token", |state: &minijinja::State<'_, '_>| {
+            crate::csrf::token_in_template(state)
+        });
+        env.add_function("csrf_input", |state: &minijinja::State<'_, '_>| {
+            Value::from_safe_string(crate::csrf::hidden_input(&crate::csrf::token_in_template(
+                state,
+            )))
         });
 
         Templates {

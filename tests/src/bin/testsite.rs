@@ -148,9 +148,105 @@ fn project() -> Project {
     .app(pony::sessions::SessionsConfig)
     .app(LabConfig)
     .app(sessions::SessionLabConfig)
+    .app(csrf::CsrfLabConfig)
     .urls(Urls::new().path("", pony::http::redirect_to("lab:hello"), "home"))
 }
 
 fn main() -> std::process::ExitCode {
     pony_cli::execute_from_command_line(project())
+}
+
+/// Views for the CSRF, messages and security-middleware tests (`tests/tests/csrf.rs`,
+/// `tests/tests/security.rs`).
+mod csrf {
+
+    use pony::csrf::csrf_exempt;
+    use pony::messages;
+    use pony::prelude::*;
+
+    pub struct CsrfLabConfig;
+
+    impl App for CsrfLabConfig {
+        fn label(&self) -> &'static str {
+            "csrf"
+        }
+
+        fn urls(&self) -> Urls {
+            Urls::app("csrf")
+                .path("form/", form, "form")
+                .path("api/", api, "api")
+                .path("hook/", csrf_exempt(hook), "hook")
+                .path("rotate/", rotate, "rotate")
+                .path("token/", token, "token")
+                .path("framed/", framed, "framed")
+                .path("messages/", show_messages, "messages")
+                .path("messages/add/", add_messages, "add-messages")
+        }
+
+        fn embedded_templates(&self) -> Vec<(&'static str, &'static str)> {
+            vec![
+                (
+                    "csrf/form.html",
+                    "<form method=\"post\">{{ csrf_input() }}</form>\n\
+                     token={{ csrf_token() }}\nagain={{ csrf_token }}\n",
+                ),
+                (
+                    "csrf/messages.html",
+                    "{% if messages %}{{ messages|length }} pending\n{% endif %}\
+                     {% for message in messages %}[{{ message }}|{{ message.tags }}]\n{% endfor %}\
+                     end",
+                ),
+                ("csrf/plain.html", "no messages shown here"),
+            ]
+        }
+    }
+
+    /// GET: a form with the token; POST: what arrived (the body survives the CSRF check).
+    async fn form(request: Request) -> pony::Result<Response> {
+        if request.is_post() {
+            let title = request.post().get("title").unwrap_or("-").to_owned();
+            return Ok(format!("posted title={title} bytes={}", request.body.len()).into_response());
+        }
+        render(&request, "csrf/form.html", context! {})
+    }
+
+    async fn api(request: Request) -> String {
+        format!("api {} ok", request.method)
+    }
+
+    async fn hook(request: Request) -> String {
+        format!("hook {} bytes", request.body.len())
+    }
+
+    /// What a login view does after checking the password.
+    async fn rotate(request: Request) -> String {
+        pony::csrf::rotate_token(&request);
+        "rotated".to_owned()
+    }
+
+    async fn token(request: Request) -> String {
+        pony::csrf::get_token(&request).unwrap_or_default()
+    }
+
+    /// A view that allows framing by its own site.
+    async fn framed() -> Response {
+        ([("x-frame-options", "SAMEORIGIN")], "framed").into_response()
+    }
+
+    /// `?plain` renders a page that does not show messages (they stay pending).
+    async fn show_messages(request: Request) -> pony::Result<Response> {
+        let template = if request.query().get("plain").is_some() {
+            "csrf/plain.html"
+        } else {
+            "csrf/messages.html"
+        };
+        render(&request, template, context! {})
+    }
+
+    async fn add_messages(request: Request) -> pony::Result<Response> {
+        messages::success(&request, "Saved <it>.")?;
+        messages::debug(&request, "Below MESSAGE_LEVEL, dropped.")?;
+        messages::add_message_with_tags(&request, messages::Level::WARNING, "Careful.", "loud")?;
+        redirect("csrf:messages")
+    }
 }
