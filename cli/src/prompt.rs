@@ -39,15 +39,21 @@ pub(crate) fn password(prompt: &str) -> Result<String, Stop> {
     if !io::stdin().is_terminal() {
         return input(prompt);
     }
-    let Ok(tty) = File::options().read(true).write(true).open("/dev/tty") else {
+    let tty = File::options().read(true).write(true).open("/dev/tty").ok();
+    let Some((tty, echo_off)) = tty
+        .as_ref()
+        .and_then(|tty| Some((tty, EchoOff::new(tty).ok()?)))
+    else {
+        // As Python's getpass when it cannot control the terminal.
+        eprintln!("Warning: Password input may be echoed.");
         return input(prompt);
     };
-    let echo_off = EchoOff::new(&tty).map_err(Stop::Failed)?;
-    let _ = (&tty).write_all(prompt.as_bytes());
-    let answer = read_line(&mut &tty);
+    let mut writer = tty;
+    let _ = writer.write_all(prompt.as_bytes());
+    let answer = read_line(&mut &*tty);
     drop(echo_off);
     // The Enter that ended the answer was not echoed either.
-    let _ = (&tty).write_all(b"\n");
+    let _ = writer.write_all(b"\n");
     answer
 }
 

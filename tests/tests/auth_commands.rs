@@ -368,3 +368,159 @@ fn changepassword_of_an_unknown_user() {
     assert_eq!(out, "");
     assert_eq!(err, "CommandError: user 'bob' does not exist\n");
 }
+
+/// The commands at a real terminal (a pseudo-terminal): passwords are not echoed, Ctrl-C
+/// cancels, and the terminal's echo is back afterwards.
+mod terminal {
+    #![allow(unsafe_code)] // posix_openpt(3) and setsid(2), which std does not wrap
+
+    use std::fs::File;
+    use std::io::{Read, Write};
+    use std::os::fd::{AsRawFd, FromRawFd};
+    use std::os::unix::process::CommandExt;
+    use std::process::Child;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use super::Site;
+
+    /// A command running with a pseudo-terminal as its controlling terminal and standard
+    /// streams.
+    struct Terminal {
+        child: Child,
+        master: File,
+        slave: File,
+        screen: Arc<Mutex<String>>,
+        seen: usize,
+    }
+
+    impl Terminal {
+        fn spawn(mut command: std::process::Command) -> Terminal {
+            // SAFETY: plain calls on a descriptor this test owns; ptsname_r fills a local buffer.
+            let (master, slave) = unsafe {
+                let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+                assert!(master >= 0, "no pseudo-terminal");
+                assert_eq!(libc::grantpt(master), 0);
+                assert_eq!(libc::unlockpt(master), 0);
+                let mut name = [0 as libc::c_char; 128];
+                assert_eq!(libc::ptsname_r(master, name.as_mut_ptr(), name.len()), 0);
+                let path = std::ffi::CStr::from_ptr(name.as_ptr())
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
+                let slave = File::options().read(true).write(true).open(path).unwrap();
+                (File::from_raw_fd(master), slave)
+            };
+            command
+                .stdin(slave.try_clone().unwrap())
+                .stdout(slave.try_clone().unwrap())
+                .stderr(slave.try_clone().unwrap());
+            // SAFETY: only async-signal-safe calls between fork and exec: a new session whose
+            // controlling terminal is the pseudo-terminal on standard input.
+            unsafe {
+                command.pre_exec(|| {
+                    if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+            let child = command.spawn().unwrap();
+            let screen = Arc::new(Mutex::new(String::new()));
+            let mut reader = master.try_clone().unwrap();
+            let sink = screen.clone();
+            std::thread::spawn(move || {
+                let mut buffer = [0u8; 1024];
+                while let Ok(n @ 1..) = reader.read(&mut buffer) {
+                    sink.lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&buffer[..n]));
+                }
+            });
+            Terminal {
+                child,
+                master,
+                slave,
+                screen,
+                seen: 0,
+            }
+        }
+
+        fn screen(&self) -> String {
+            self.screen.lock().unwrap().clone()
+        }
+
+        /// Waits until `text` appears after what was already expected.
+        fn expect(&mut self, text: &str) {
+            let start = Instant::now();
+            loop {
+                let screen = self.screen();
+                if let Some(at) = screen[self.seen..].find(text) {
+                    self.seen += at + text.len();
+                    return;
+                }
+                assert!(
+                    start.elapsed() < Duration::from_secs(60),
+                    "{text:?} never appeared:\n{screen}"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+
+        fn type_line(&mut self, text: &str) {
+            self.master.write_all(text.as_bytes()).unwrap();
+            self.master.write_all(b"\n").unwrap();
+        }
+
+        fn echo_is_on(&self) -> bool {
+            // SAFETY: termios is plain data that tcgetattr fills in before it is read.
+            unsafe {
+                let mut settings: libc::termios = std::mem::zeroed();
+                assert_eq!(libc::tcgetattr(self.slave.as_raw_fd(), &mut settings), 0);
+                settings.c_lflag & libc::ECHO != 0
+            }
+        }
+
+        fn exit_code(mut self) -> i32 {
+            self.child.wait().unwrap().code().unwrap_or(-1)
+        }
+    }
+
+    #[test]
+    fn passwords_are_not_echoed_and_ctrl_c_cancels() {
+        let site = Site::new();
+        let mut terminal = Terminal::spawn(site.command(&["createsuperuser"]));
+        terminal.expect("Username: ");
+        terminal.type_line("grace");
+        terminal.expect("Email address: ");
+        terminal.type_line("grace@example.com");
+        terminal.expect("Password: ");
+        terminal.type_line("Secret-Horse-99");
+        terminal.expect("Password (again): ");
+        terminal.type_line("Secret-Horse-99");
+        terminal.expect("Superuser created successfully.");
+        let screen = terminal.screen();
+        assert!(screen.contains("grace@example.com"), "{screen}");
+        assert!(!screen.contains("Secret-Horse-99"), "{screen}");
+        assert!(terminal.echo_is_on());
+        assert_eq!(terminal.exit_code(), 0);
+        assert!(
+            site.user("grace")
+                .unwrap()
+                .check_password("Secret-Horse-99")
+        );
+
+        let mut terminal = Terminal::spawn(site.command(&["changepassword", "grace"]));
+        terminal.expect("Password: ");
+        assert!(!terminal.echo_is_on());
+        terminal.master.write_all(b"\x03").unwrap(); // Ctrl-C
+        terminal.expect("Operation cancelled.");
+        assert!(terminal.echo_is_on());
+        assert_eq!(terminal.exit_code(), 1);
+        assert!(
+            site.user("grace")
+                .unwrap()
+                .check_password("Secret-Horse-99")
+        );
+    }
+}

