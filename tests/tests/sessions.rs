@@ -245,8 +245,12 @@ fn a_failing_view_does_not_save_its_session_writes() {
     assert!(set_cookies(&response).is_empty());
     // The DEBUG page shows the session as the view left it.
     let page = text(response);
-    assert!(page.contains("id=\"session-info\""), "{page}");
-    assert!(page.contains("1000"), "{page}");
+    let session = page.split("id=\"session-info\"").nth(1).unwrap();
+    let session = session.split("</table>").next().unwrap();
+    assert!(
+        session.contains("<td>count</td>\n          <td class=\"code\"><pre>1000</pre></td>"),
+        "{session}"
+    );
     assert_eq!(
         text(browser.get(site.url("/session/peek/")).send().unwrap()),
         "1"
@@ -336,4 +340,40 @@ fn sessions_work_on_redis() {
     );
     let (code, out, err) = site.manage(&["clearsessions"]);
     assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+}
+
+#[test]
+fn a_store_that_is_down_is_a_clear_error_page() {
+    // Nothing listens on port 1: every session access fails.
+    let down = [
+        ("SESSION_ENGINE", "redis"),
+        ("SESSION_REDIS_URL", "redis://127.0.0.1:1/0"),
+    ];
+    let site = Site::start(&[down[0], down[1], ("DEBUG", "1")]);
+    let bare = bare_client();
+    // Saving fails after the view ran…
+    let response = get(&bare, &site, "/session/count/", None);
+    assert_eq!(response.status(), 500);
+    let page = text(response);
+    assert!(
+        page.contains("The session could not be saved: Redis at 127.0.0.1:1"),
+        "{page}"
+    );
+    // …and so does loading, inside the view.
+    let key = "0123456789abcdef0123456789abcdef";
+    let response = get(&bare, &site, "/session/peek/", Some(key));
+    assert_eq!(response.status(), 500);
+    let page = text(response);
+    assert!(
+        page.contains("Session error: Redis at 127.0.0.1:1"),
+        "{page}"
+    );
+    // Pages that do not use the store are unaffected, and the server lives on.
+    let response = get(&bare, &site, "/session/nothing/", Some(key));
+    assert_eq!(
+        (response.status().as_u16(), text(response).as_str()),
+        (200, "nothing")
+    );
+    let response = get(&bare, &site, "/session/peek/", None);
+    assert_eq!(text(response), "none");
 }
