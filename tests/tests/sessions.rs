@@ -23,9 +23,23 @@ struct Site {
 
 impl Site {
     fn start(extra_env: &[(&str, &str)]) -> Site {
+        Site::start_with_settings("", extra_env)
+    }
+
+    /// A server whose settings.toml has `settings` added (on a copy of the testsite).
+    fn start_with_settings(settings: &str, extra_env: &[(&str, &str)]) -> Site {
         let dir = tempfile::tempdir().unwrap();
         let database_url = format!("sqlite://{}/db.sqlite3", dir.path().display());
         let mut env = vec![("DATABASE_URL".to_owned(), database_url)];
+        if !settings.is_empty() {
+            let base = dir.path().join("site");
+            pony_tests::copy_tree(&pony_tests::workspace_root().join("tests/testsite"), &base);
+            let file = base.join("settings.toml");
+            let mut toml = std::fs::read_to_string(&file).unwrap();
+            toml.push_str(settings);
+            std::fs::write(&file, toml).unwrap();
+            env.push(("PONY_BASE_DIR".to_owned(), base.display().to_string()));
+        }
         env.extend(
             extra_env
                 .iter()
@@ -376,4 +390,27 @@ fn a_store_that_is_down_is_a_clear_error_page() {
     );
     let response = get(&bare, &site, "/session/peek/", None);
     assert_eq!(text(response), "none");
+}
+
+#[test]
+fn browser_session_cookies_and_saving_every_request() {
+    let site = Site::start_with_settings(
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE = true\nSESSION_SAVE_EVERY_REQUEST = true\n",
+        &[],
+    );
+    let bare = bare_client();
+    let response = get(&bare, &site, "/session/count/", None);
+    let key = session_key(&response);
+    // No expires, no Max-Age: the browser forgets it when it closes.
+    assert_eq!(
+        set_cookies(&response),
+        [format!("sessionid={key}; HttpOnly; Path=/; SameSite=Lax")]
+    );
+    // Saved (and the cookie resent) although nothing changed.
+    let response = get(&bare, &site, "/session/peek/", Some(&key));
+    assert_eq!(session_key(&response), key);
+    assert_eq!(text(response), "1");
+    // Without a session there is nothing to save.
+    let response = get(&bare, &site, "/session/nothing/", None);
+    assert!(set_cookies(&response).is_empty());
 }
