@@ -262,4 +262,30 @@ mod tests {
         assert!(record_touched(&read));
         assert!(!read.is_modified());
     }
+
+    #[tokio::test]
+    async fn a_session_deleted_meanwhile_is_djangos_session_interrupted() {
+        let backend = super::super::db_store::tests::sqlite_store().await;
+        let mut state = state("");
+        state.store = Arc::new(backend.clone());
+        let mut record = tower_sessions::session::Record {
+            id: Default::default(),
+            data: Default::default(),
+            expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
+        };
+        backend.create(&mut record).await.unwrap();
+
+        let store = Arc::new(RequestStore::new(state.store.clone()));
+        let session = Session::new(Some(record.id), store.clone(), Some(state.default_expiry()));
+        assert_eq!(session.get::<i64>("n").await.unwrap(), None); // loaded: it exists
+        backend.delete(&record.id).await.unwrap(); // a logout in another tab
+        session.insert("n", 1).await.unwrap();
+        let mut response = Response::new(axum::body::Body::empty());
+        let error = finish(&state, &session, &store, true, &mut response)
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), axum::http::StatusCode::BAD_REQUEST);
+        assert_eq!(error.to_string(), SESSION_INTERRUPTED);
+        assert!(backend.load(&record.id).await.unwrap().is_none());
+    }
 }
