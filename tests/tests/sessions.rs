@@ -23,9 +23,23 @@ struct Site {
 
 impl Site {
     fn start(extra_env: &[(&str, &str)]) -> Site {
+        Site::start_with_settings("", extra_env)
+    }
+
+    /// A server whose settings.toml has `settings` added (on a copy of the testsite).
+    fn start_with_settings(settings: &str, extra_env: &[(&str, &str)]) -> Site {
         let dir = tempfile::tempdir().unwrap();
         let database_url = format!("sqlite://{}/db.sqlite3", dir.path().display());
         let mut env = vec![("DATABASE_URL".to_owned(), database_url)];
+        if !settings.is_empty() {
+            let base = dir.path().join("site");
+            pony_tests::copy_tree(&pony_tests::workspace_root().join("tests/testsite"), &base);
+            let file = base.join("settings.toml");
+            let mut toml = std::fs::read_to_string(&file).unwrap();
+            toml.push_str(settings);
+            std::fs::write(&file, toml).unwrap();
+            env.push(("PONY_BASE_DIR".to_owned(), base.display().to_string()));
+        }
         env.extend(
             extra_env
                 .iter()
@@ -245,8 +259,12 @@ fn a_failing_view_does_not_save_its_session_writes() {
     assert!(set_cookies(&response).is_empty());
     // The DEBUG page shows the session as the view left it.
     let page = text(response);
-    assert!(page.contains("id=\"session-info\""), "{page}");
-    assert!(page.contains("1000"), "{page}");
+    let session = page.split("id=\"session-info\"").nth(1).unwrap();
+    let session = session.split("</table>").next().unwrap();
+    assert!(
+        session.contains("<td>count</td>\n          <td class=\"code\"><pre>1000</pre></td>"),
+        "{session}"
+    );
     assert_eq!(
         text(browser.get(site.url("/session/peek/")).send().unwrap()),
         "1"
@@ -336,4 +354,63 @@ fn sessions_work_on_redis() {
     );
     let (code, out, err) = site.manage(&["clearsessions"]);
     assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+}
+
+#[test]
+fn a_store_that_is_down_is_a_clear_error_page() {
+    // Nothing listens on port 1: every session access fails.
+    let down = [
+        ("SESSION_ENGINE", "redis"),
+        ("SESSION_REDIS_URL", "redis://127.0.0.1:1/0"),
+    ];
+    let site = Site::start(&[down[0], down[1], ("DEBUG", "1")]);
+    let bare = bare_client();
+    // Saving fails after the view ran…
+    let response = get(&bare, &site, "/session/count/", None);
+    assert_eq!(response.status(), 500);
+    let page = text(response);
+    assert!(
+        page.contains("The session could not be saved: Redis at 127.0.0.1:1"),
+        "{page}"
+    );
+    // …and so does loading, inside the view.
+    let key = "0123456789abcdef0123456789abcdef";
+    let response = get(&bare, &site, "/session/peek/", Some(key));
+    assert_eq!(response.status(), 500);
+    let page = text(response);
+    assert!(
+        page.contains("Session error: Redis at 127.0.0.1:1"),
+        "{page}"
+    );
+    // Pages that do not use the store are unaffected, and the server lives on.
+    let response = get(&bare, &site, "/session/nothing/", Some(key));
+    assert_eq!(
+        (response.status().as_u16(), text(response).as_str()),
+        (200, "nothing")
+    );
+    let response = get(&bare, &site, "/session/peek/", None);
+    assert_eq!(text(response), "none");
+}
+
+#[test]
+fn browser_session_cookies_and_saving_every_request() {
+    let site = Site::start_with_settings(
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE = true\nSESSION_SAVE_EVERY_REQUEST = true\n",
+        &[],
+    );
+    let bare = bare_client();
+    let response = get(&bare, &site, "/session/count/", None);
+    let key = session_key(&response);
+    // No expires, no Max-Age: the browser forgets it when it closes.
+    assert_eq!(
+        set_cookies(&response),
+        [format!("sessionid={key}; HttpOnly; Path=/; SameSite=Lax")]
+    );
+    // Saved (and the cookie resent) although nothing changed.
+    let response = get(&bare, &site, "/session/peek/", Some(&key));
+    assert_eq!(session_key(&response), key);
+    assert_eq!(text(response), "1");
+    // Without a session there is nothing to save.
+    let response = get(&bare, &site, "/session/nothing/", None);
+    assert!(set_cookies(&response).is_empty());
 }

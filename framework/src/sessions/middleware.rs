@@ -206,6 +206,51 @@ async fn session_pairs(session: &Session, store: &RequestStore) -> Vec<(String, 
 mod tests {
     use super::*;
 
+    fn state(toml: &str) -> SessionLayerState {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("settings.toml"), toml).unwrap();
+        let settings = crate::Settings::load_from(dir.path(), |_| None).unwrap();
+        SessionLayerState {
+            store: Arc::new(super::super::UnavailableStore {
+                reason: "unused".to_owned(),
+            }),
+            settings: settings.session,
+            debug: false,
+            cleanup: None,
+            cleanup_started: Once::new(),
+        }
+    }
+
+    #[test]
+    fn the_cookie_lives_as_long_as_the_settings_or_the_session_say() {
+        let two_weeks = state("");
+        let session = Session::new(
+            None,
+            Arc::new(RequestStore::new(two_weeks.store.clone())),
+            Some(two_weeks.default_expiry()),
+        );
+        assert_eq!(two_weeks.max_age(&session), Some(1_209_600));
+        session.set_expiry(Some(Expiry::OnInactivity(Duration::seconds(60))));
+        assert_eq!(two_weeks.max_age(&session), Some(60));
+        session.set_expiry(Some(Expiry::OnSessionEnd));
+        assert_eq!(two_weeks.max_age(&session), None);
+        let in_an_hour = OffsetDateTime::now_utc() + Duration::hours(1);
+        session.set_expiry(Some(Expiry::AtDateTime(in_an_hour)));
+        let age = two_weeks.max_age(&session).unwrap();
+        assert!((3598..=3600).contains(&age), "{age}");
+
+        let browser = state("SESSION_EXPIRE_AT_BROWSER_CLOSE = true\nSESSION_COOKIE_AGE = 300");
+        let session = Session::new(
+            None,
+            Arc::new(RequestStore::new(browser.store.clone())),
+            Some(browser.default_expiry()),
+        );
+        assert_eq!(browser.max_age(&session), None);
+        // The store still forgets it after SESSION_COOKIE_AGE.
+        let expires_in = session.expiry_date() - OffsetDateTime::now_utc();
+        assert!((299..=300).contains(&expires_in.whole_seconds()));
+    }
+
     #[tokio::test]
     async fn an_untouched_session_is_told_from_a_touched_one() {
         let backend: Arc<dyn SessionStore> =
@@ -216,5 +261,31 @@ mod tests {
         assert_eq!(read.get::<i64>("n").await.unwrap(), None);
         assert!(record_touched(&read));
         assert!(!read.is_modified());
+    }
+
+    #[tokio::test]
+    async fn a_session_deleted_meanwhile_is_djangos_session_interrupted() {
+        let backend = super::super::db_store::tests::sqlite_store().await;
+        let mut state = state("");
+        state.store = Arc::new(backend.clone());
+        let mut record = tower_sessions::session::Record {
+            id: Default::default(),
+            data: Default::default(),
+            expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
+        };
+        backend.create(&mut record).await.unwrap();
+
+        let store = Arc::new(RequestStore::new(state.store.clone()));
+        let session = Session::new(Some(record.id), store.clone(), Some(state.default_expiry()));
+        assert_eq!(session.get::<i64>("n").await.unwrap(), None); // loaded: it exists
+        backend.delete(&record.id).await.unwrap(); // a logout in another tab
+        session.insert("n", 1).await.unwrap();
+        let mut response = Response::new(axum::body::Body::empty());
+        let error = finish(&state, &session, &store, true, &mut response)
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), axum::http::StatusCode::BAD_REQUEST);
+        assert_eq!(error.to_string(), SESSION_INTERRUPTED);
+        assert!(backend.load(&record.id).await.unwrap().is_none());
     }
 }
