@@ -149,6 +149,7 @@ impl<S: Send + Sync> FromRequest<S> for Request {
                 )));
             }
         };
+        crate::messages::load(&parts.extensions).await;
         let request = Request {
             method: parts.method,
             uri: parts.uri,

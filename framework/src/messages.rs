@@ -235,6 +235,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Messages {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self> {
+        load(&parts.extensions).await;
         store_of(&parts.extensions).map(Messages)
     }
 }
@@ -256,6 +257,9 @@ struct Store(Arc<Mutex<StoreState>>);
 #[derive(Debug)]
 struct StoreState {
     loaded: Vec<Message>,
+    /// Whether `loaded` was read from the session yet: only when a view asked for the
+    /// request (to render or add), so untouched requests leave the session alone.
+    fetched: bool,
     queued: Vec<Message>,
     /// A page iterated the messages: only those added afterwards are kept.
     used: bool,
@@ -346,17 +350,6 @@ pub(crate) async fn middleware(
     next: Next,
 ) -> Response {
     let session = request.extensions().get::<Session>().cloned();
-    let loaded = match &session {
-        Some(session) => match session.get::<String>(SESSION_KEY).await {
-            Ok(Some(json)) => decode_all(&json),
-            Ok(None) => Vec::new(),
-            Err(error) => {
-                tracing::error!("Could not load messages from the session: {error}");
-                Vec::new()
-            }
-        },
-        None => Vec::new(),
-    };
     let level = site
         .settings
         .get::<i32>("MESSAGE_LEVEL")
@@ -364,7 +357,8 @@ pub(crate) async fn middleware(
         .flatten()
         .map_or(Level::INFO, Level);
     let store = Store(Arc::new(Mutex::new(StoreState {
-        loaded,
+        loaded: Vec::new(),
+        fetched: false,
         queued: Vec::new(),
         used: false,
         added_new: false,
@@ -374,6 +368,11 @@ pub(crate) async fn middleware(
     })));
     request.extensions_mut().insert(store.clone());
     let response = next.run(request).await;
+    // Messages added without the stored ones read yet: keep both.
+    let unread = store.with(|state| state.added_new && !state.used && !state.fetched);
+    if let (true, Some(session)) = (unread, &session) {
+        fill(&store, session).await;
+    }
     if let (Some(session), Some(keep)) = (session, store.to_keep()) {
         let saved = if keep.is_empty() {
             session.remove_value(SESSION_KEY).await.map(|_| ())
@@ -385,6 +384,35 @@ pub(crate) async fn middleware(
         }
     }
     response
+}
+
+/// Reads the request's stored messages from the session, once. The `Request` and `Messages`
+/// extractors call it, so a view that never looks at the request never touches the session
+/// (and its response does not vary by cookie because of messages).
+pub(crate) async fn load(extensions: &axum::http::Extensions) {
+    if let (Some(store), Some(session)) = (extensions.get::<Store>(), extensions.get::<Session>()) {
+        fill(store, session).await;
+    }
+}
+
+async fn fill(store: &Store, session: &Session) {
+    if store.with(|state| state.fetched) {
+        return;
+    }
+    let stored = match session.get::<String>(SESSION_KEY).await {
+        Ok(Some(json)) => decode_all(&json),
+        Ok(None) => Vec::new(),
+        Err(error) => {
+            tracing::error!("Could not load messages from the session: {error}");
+            Vec::new()
+        }
+    };
+    store.with(|state| {
+        state.fetched = true;
+        let mut all = stored;
+        all.append(&mut state.loaded);
+        state.loaded = all;
+    });
 }
 
 /// Gives a rendered page its `messages` variable.
@@ -454,6 +482,7 @@ mod tests {
     fn store(loaded: Vec<Message>, has_session: bool, debug: bool) -> Store {
         Store(Arc::new(Mutex::new(StoreState {
             loaded,
+            fetched: true,
             queued: Vec::new(),
             used: false,
             added_new: false,

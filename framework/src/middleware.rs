@@ -144,8 +144,13 @@ pub(crate) async fn error_pages(
     let status = error.status();
     let page = debug::error_page(&site, &head, &data, &error);
     let mut page = (status, page).into_response();
-    if let Some(allow) = response.headers().get(header::ALLOW) {
-        page.headers_mut().insert(header::ALLOW, allow.clone());
+    // The error page replaces the body, not what inner layers said about the response: the
+    // allowed methods, and the session and CSRF cookies with their `Vary` (a 404 or 403 may
+    // still carry a rotated token or a deleted session).
+    for name in [header::ALLOW, header::SET_COOKIE, header::VARY] {
+        for value in response.headers().get_all(&name) {
+            page.headers_mut().append(name.clone(), value.clone());
+        }
     }
     page
 }
