@@ -8,6 +8,7 @@ mod app;
 pub mod blocking;
 pub mod current_user;
 pub mod forms;
+pub mod guards;
 pub mod hashers;
 pub mod login;
 pub mod models;

@@ -7,6 +7,9 @@
 //! | `@staff_member_required` (403 variant) | `StaffRequired(user): StaffRequired` — 403 unless active staff |
 //! | `@permission_required("app.perm", raise_exception=True)` | `user.require_perm("app.perm")?` |
 //!
+//! The same rules as route layers, for views that do not take the user, are in
+//! [`guards`](super::guards).
+//!
 //! ```
 //! use pony::auth::LoginRequired;
 //! use pony::prelude::*;
