@@ -161,7 +161,10 @@ fn login_logout_and_sessions_behave_like_djangos() {
     // A planted session id is never adopted; login sets a fresh one.
     let planted = "0123456789abcdef0123456789abcdef";
     browser.set_cookie("sessionid", planted);
+    let csrf_before = browser.cookie("csrftoken").unwrap();
     let page = browser.log_in("bob", PASSWORD);
+    let csrf_after = browser.cookie("csrftoken").unwrap();
+    assert_ne!(csrf_before, csrf_after, "login rotates the CSRF token");
     assert_eq!(page.status, 302, "{}", page.body);
     assert_eq!(page.location.as_deref(), Some("/articles/"));
     let cookie = page.cookie("sessionid").expect("a session cookie");
