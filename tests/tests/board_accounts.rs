@@ -67,6 +67,15 @@ fn signup_shows_djangos_errors_and_never_echoes_passwords() {
                 "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
             ],
         ),
+        (
+            "bad name!",
+            "first-secret-1",
+            "other-secret-2",
+            &[
+                "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
+                "The two password fields didn\u{2019}t match.",
+            ],
+        ),
         ("", "", "", &["This field is required."]),
     ];
     for (username, password1, password2, expected) in cases {

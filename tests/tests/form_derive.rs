@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
 
 use pony::db::Model;
-use pony::forms::{FormData, FormErrors, ValidationError, Widget};
+use pony::forms::{FormData, FormErrors, Partial, ValidationError, Widget};
 use pony::http::QueryDict;
 use pony::prelude::*;
 
@@ -53,8 +53,10 @@ pub struct SignupForm {
 }
 
 impl SignupForm {
-    fn passwords_match(&self, errors: &mut FormErrors) {
-        if self.password1 != self.password2 {
+    fn passwords_match(data: &Partial<Self>, errors: &mut FormErrors) {
+        if let (Some(a), Some(b)) = (&data.password1, &data.password2)
+            && a != b
+        {
             errors.add(Some("password2"), "The two password fields didn’t match.");
         }
     }
@@ -82,9 +84,17 @@ fn a_form_cleans_and_reports_errors_in_djangos_words() {
         form.errors().get("username"),
         ["Ensure this value has at most 150 characters (it has 151)."]
     );
+    assert_eq!(
+        form.errors().get("password2"),
+        ["The two password fields didn’t match."],
+        "the form hook runs after the fields, failed or not, as Django's clean() does"
+    );
+
+    let form = SignupForm::bind_data(&post("username=ada&password1=&password2=b"));
+    assert_eq!(form.errors().get("password1"), ["This field is required."]);
     assert!(
         !form.errors().has_error("password2"),
-        "the form hook waits for clean fields"
+        "a password that did not clean is None to the hook"
     );
 
     let form = SignupForm::bind_data(&post("username=ada&password1=a&password2=b&age=3"));
@@ -105,6 +115,18 @@ fn a_form_cleans_and_reports_errors_in_djangos_words() {
 
     let form = SignupForm::bind_data(&post("username=ada&password1=s3cret&password2=s3cret"));
     let signup = form.into_cleaned().unwrap();
+    // A hook can be tested alone, on a Partial built by hand.
+    let partial = Partial::<SignupForm> {
+        password1: Some("a".into()),
+        password2: Some("b".into()),
+        ..Default::default()
+    };
+    let mut errors = FormErrors::for_fields(&["password1", "password2"]);
+    SignupForm::passwords_match(&partial, &mut errors);
+    assert_eq!(
+        errors.get("password2"),
+        ["The two password fields didn’t match."]
+    );
     assert_eq!(
         (signup.username.as_str(), signup.newsletter, signup.age),
         ("ada", false, None)

@@ -28,7 +28,7 @@ use crate::auth::models::{User, normalize_username};
 use crate::auth::validators::{UserAttributes, validate_password, validate_username};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::forms::{BoundForm, FormErrors, ValidationError};
+use crate::forms::{BoundForm, FormErrors, Partial, ValidationError};
 use crate::http::Request;
 
 /// "The two password fields didn’t match." (with Django's U+2019 apostrophe).
@@ -91,19 +91,31 @@ fn clean_username(value: String) -> std::result::Result<String, ValidationError>
     Ok(username)
 }
 
+/// Django's `SetPasswordMixin.validate_passwords`: when both passwords cleaned (whatever the
+/// other fields did) and differ, the confirmation field gets the mismatch error.
+fn check_match(first: Option<&str>, second: Option<&str>, field: &str, errors: &mut FormErrors) {
+    if let (Some(first), Some(second)) = (first, second)
+        && first != second
+    {
+        errors.add(Some(field), PASSWORD_MISMATCH);
+    }
+}
+
 impl UserCreationForm {
-    fn check_passwords(&self, errors: &mut FormErrors) {
-        if self.password1 != self.password2 {
-            errors.add(Some("password2"), PASSWORD_MISMATCH);
-        }
+    fn check_passwords(data: &Partial<Self>, errors: &mut FormErrors) {
+        check_match(
+            data.password1.as_deref(),
+            data.password2.as_deref(),
+            "password2",
+            errors,
+        );
     }
 }
 
 impl PasswordChangeForm {
-    fn check_passwords(&self, errors: &mut FormErrors) {
-        if self.new_password1 != self.new_password2 {
-            errors.add(Some("new_password2"), PASSWORD_MISMATCH);
-        }
+    fn check_passwords(data: &Partial<Self>, errors: &mut FormErrors) {
+        let (first, second) = (data.new_password1.as_deref(), data.new_password2.as_deref());
+        check_match(first, second, "new_password2", errors);
     }
 }
 
@@ -219,4 +231,45 @@ fn database(request: &Request) -> Result<Db> {
     request.site().db.clone().ok_or_else(|| {
         Error::ImproperlyConfigured("the auth forms need a database (DATABASE_URL)".to_owned())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::QueryDict;
+
+    #[test]
+    fn a_bad_username_and_mismatched_passwords_both_show_like_django() {
+        let post = QueryDict::parse(b"username=bad+name%21&password1=first-1&password2=second-2");
+        let form = UserCreationForm::bind_data(&post);
+        assert!(!form.is_valid());
+        assert_eq!(
+            form.errors().get("username"),
+            [
+                "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."
+            ]
+        );
+        assert_eq!(form.errors().get("password2"), [PASSWORD_MISMATCH]);
+
+        let post = QueryDict::parse(b"username=ann&password1=&password2=second-2");
+        let form = UserCreationForm::bind_data(&post);
+        assert_eq!(form.errors().get("password1"), ["This field is required."]);
+        assert!(
+            !form.errors().has_error("password2"),
+            "nothing to compare with"
+        );
+    }
+
+    #[test]
+    fn new_passwords_must_match_whatever_the_old_one_did() {
+        let post = QueryDict::parse(b"old_password=&new_password1=a-1&new_password2=b-2");
+        let form = PasswordChangeForm::bind_data(&post);
+        assert_eq!(
+            form.errors().get("old_password"),
+            ["This field is required."]
+        );
+        assert_eq!(form.errors().get("new_password2"), [PASSWORD_MISMATCH]);
+        let post = QueryDict::parse(b"old_password=o&new_password1=same-1&new_password2=same-1");
+        assert!(PasswordChangeForm::bind_data(&post).is_valid());
+    }
 }

@@ -24,15 +24,23 @@ pub trait Form: Sized + Send + Sync + 'static {
     /// The fields, in declaration order.
     fn fields() -> &'static [FieldSpec];
 
-    /// Cleans every field (parse, validate, validators, the field's hook), recording
-    /// failures in `errors`; the struct when every field is clean.
-    fn clean_fields(data: &FormData, errors: &mut FormErrors) -> Option<Self>;
+    /// The companion struct `#[derive(Form)]` generates: every field as an `Option`, `None`
+    /// when that field did not clean. Named [`Partial<Self>`](Partial) in hooks.
+    type Partial: Send + Sync + 'static;
 
-    /// The whole-form hook (Django's `Form.clean`), run after every field is clean: add
-    /// non-field errors with `errors.add(None, …)` or field errors with `errors.add(Some(…), …)`.
-    fn clean(&self, errors: &mut FormErrors) {
-        let _ = errors;
+    /// Cleans every field (parse, validate, validators, the field's hook), recording
+    /// failures in `errors`; the fields that cleaned.
+    fn clean_fields(data: &FormData, errors: &mut FormErrors) -> Self::Partial;
+
+    /// The whole-form hook (Django's `Form.clean`), run after the fields whether they cleaned
+    /// or not, with the ones that did: add non-field errors with `errors.add(None, …)` or
+    /// field errors with `errors.add(Some(…), …)`.
+    fn clean(data: &Self::Partial, errors: &mut FormErrors) {
+        let _ = (data, errors);
     }
+
+    /// The form, when every field cleaned.
+    fn from_partial(partial: Self::Partial) -> Option<Self>;
 
     /// The value each field shows for this instance (in field order), for unbound forms.
     fn initial_values(&self) -> Vec<Option<String>>;
@@ -59,6 +67,42 @@ pub trait Form: Sized + Send + Sync + 'static {
     }
 }
 
+/// What a form's fields cleaned to, each an `Option` (`None` when that field failed): what
+/// the whole-form hook reads, Django's `self.cleaned_data.get("password1")`.
+///
+/// ```
+/// use pony::prelude::*;
+/// use pony::forms::{FormErrors, Partial};
+///
+/// #[derive(Form, Debug)]
+/// #[form(clean = Self::check)]
+/// pub struct SignupForm {
+///     #[field(min_length = 3)]
+///     pub username: String,
+///     #[field(widget = "password")]
+///     pub password1: String,
+///     #[field(widget = "password")]
+///     pub password2: String,
+/// }
+///
+/// impl SignupForm {
+///     fn check(data: &Partial<Self>, errors: &mut FormErrors) {
+///         if let (Some(a), Some(b)) = (&data.password1, &data.password2)
+///             && a != b
+///         {
+///             errors.add(Some("password2"), "The two password fields didn’t match.");
+///         }
+///     }
+/// }
+///
+/// let post = pony::http::QueryDict::parse(b"username=x&password1=a&password2=b");
+/// let form = SignupForm::bind_data(&post);
+/// // As in Django, both the field's error and the hook's are shown.
+/// assert_eq!(form.errors().get("username"), ["Ensure this value has at least 3 characters (it has 1)."]);
+/// assert_eq!(form.errors().get("password2"), ["The two password fields didn’t match."]);
+/// ```
+pub type Partial<F> = <F as Form>::Partial;
+
 /// A form backed by a model, `#[form(model = Article)]` (Django's `ModelForm`).
 pub trait ModelForm: Form {
     /// The model the form edits.
@@ -82,7 +126,7 @@ struct Outcome<F> {
 ///
 /// Validation runs once, on the first call that needs it ([`is_valid`](Self::is_valid),
 /// [`errors`](Self::errors), rendering), in Django's order: each field, then the form's
-/// `clean`.
+/// `clean` hook (which sees the fields that cleaned, whatever the others did).
 ///
 /// In templates (`context! { form }`): `{{ form }}` (the `as_div` markup), `{{ form.as_p() }}`,
 /// `{{ form.non_field_errors() }}`, `{{ form.username }}`, `{{ form.username.errors }}`,
@@ -126,7 +170,9 @@ impl<F: Form> BoundForm<F> {
         self.outcome.get_or_init(|| self.full_clean())
     }
 
-    /// Django's `full_clean`: each field, then the whole-form hook if every field is clean.
+    /// Django's `full_clean`: each field, then the whole-form hook with the fields that
+    /// cleaned. The form is complete only without any error: an error the hook adds to a
+    /// field takes that field out of the cleaned data, as Django's `add_error` does.
     fn full_clean(&self) -> Outcome<F> {
         let names: Vec<&'static str> = F::fields().iter().map(|f| f.name).collect();
         let mut errors = FormErrors::for_fields(&names);
@@ -140,10 +186,13 @@ impl<F: Form> BoundForm<F> {
             tracing::debug!("form data could not be read: {reason}");
             errors.add(None, messages::UNREADABLE_FORM);
         }
-        let cleaned = F::clean_fields(data, &mut errors);
-        if let Some(form) = &cleaned {
-            form.clean(&mut errors);
-        }
+        let partial = F::clean_fields(data, &mut errors);
+        F::clean(&partial, &mut errors);
+        let cleaned = if errors.is_empty() {
+            F::from_partial(partial)
+        } else {
+            None
+        };
         Outcome { cleaned, errors }
     }
 

@@ -25,7 +25,7 @@
 //!
 //! ```
 //! use pony::prelude::*;
-//! use pony::forms::FormErrors;
+//! use pony::forms::{FormErrors, Partial};
 //!
 //! #[derive(Form, Debug)]
 //! #[form(clean = Self::check)]
@@ -38,8 +38,9 @@
 //! }
 //!
 //! impl ContactForm {
-//!     fn check(&self, errors: &mut FormErrors) {
-//!         if self.name == "root" {
+//!     // Runs after the fields, with the ones that cleaned (`None` for the others).
+//!     fn check(data: &Partial<Self>, errors: &mut FormErrors) {
+//!         if data.name.as_deref() == Some("root") {
 //!             errors.add(None, "Nice try.");
 //!         }
 //!     }
@@ -57,7 +58,7 @@
 //! let form = ContactForm::bind_data(&pony::http::QueryDict::parse(b"name=root&email=x"));
 //! assert!(!form.is_valid());
 //! assert_eq!(form.errors().get("email"), ["Enter a valid email address."]);
-//! assert!(form.non_field_errors().is_empty(), "clean runs once every field is clean");
+//! assert_eq!(form.non_field_errors(), ["Nice try."], "the hook runs despite the bad email");
 //! ```
 //!
 //! The template shows it as Django's would: `{{ form }}` (or `{{ form.as_p() }}`,
@@ -71,6 +72,13 @@
 //! `select`, `date`, `hidden`), `choices = "value:Label, …"`, `email`, and
 //! `clean = path::to::hook` (`fn(T) -> Result<T, ValidationError>`, Django's
 //! `clean_<field>`).
+//!
+//! The whole-form hook, `#[form(clean = Self::check)]`, is Django's `Form.clean`: a
+//! `fn(&Partial<Self>, &mut FormErrors)`. It runs after every field, valid or not, and reads
+//! what cleaned from [`Partial<Self>`](Partial), the form's fields as `Option`s (Django's
+//! `self.cleaned_data.get("name")`). An error it adds to a field takes that field out of the
+//! cleaned data, and the form is invalid; `form.cleaned_data()` is the whole struct only when
+//! every field and the hook passed.
 //!
 //! A ModelForm names the model and a subset of its fields; labels, lengths and requiredness
 //! come from the model:
@@ -110,7 +118,7 @@ pub use data::FormData;
 pub use email::is_valid_email;
 pub use errors::{FormErrors, ValidationError};
 pub use fields::{FieldKind, FieldSpec, Widget, pretty_name};
-pub use form::{BoundForm, Form, ModelForm};
+pub use form::{BoundForm, Form, ModelForm, Partial};
 pub use template::is_safe_html;
 pub use values::FormValue;
 

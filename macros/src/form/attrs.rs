@@ -3,7 +3,7 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::{DeriveInput, FieldsNamed, Ident, Lit, LitStr, Path, Type};
+use syn::{DeriveInput, FieldsNamed, Ident, Lit, LitStr, Path, Type, Visibility};
 
 use crate::model::option_inner;
 use crate::suggest::{closest, unknown_option};
@@ -33,7 +33,9 @@ const WIDGETS: &[&str] = &[
 /// A parsed form.
 pub(crate) struct FormDef {
     pub(crate) ident: Ident,
-    /// `#[form(clean = path)]`: `fn(&Self, &mut FormErrors)`.
+    /// The struct's visibility, which its `Partial` companion shares.
+    pub(crate) vis: Visibility,
+    /// `#[form(clean = path)]`: `fn(&Partial<Self>, &mut FormErrors)`.
     pub(crate) clean: Option<Path>,
     /// `#[form(model = Type)]`.
     pub(crate) model: Option<Type>,
@@ -43,6 +45,8 @@ pub(crate) struct FormDef {
 /// A parsed field.
 pub(crate) struct FieldDef {
     pub(crate) ident: Ident,
+    /// The field's visibility, which the same field of `Partial` shares.
+    pub(crate) vis: Visibility,
     pub(crate) ty: Type,
     pub(crate) label: Option<String>,
     pub(crate) help_text: Option<String>,
@@ -90,6 +94,7 @@ impl FormDef {
         }
         Ok(FormDef {
             ident: input.ident.clone(),
+            vis: input.vis.clone(),
             clean,
             model,
             fields,
@@ -111,6 +116,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
     };
     let mut def = FieldDef {
         ident: ident.clone(),
+        vis: field.vis.clone(),
         ty: field.ty.clone(),
         label: None,
         help_text: None,

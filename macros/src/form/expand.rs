@@ -1,15 +1,18 @@
-//! What `#[derive(Form)]` emits: `pony::forms::Form` (field specs, cleaning in Django's
-//! order, initial values) and, for a ModelForm, `pony::forms::ModelForm` plus
+//! What `#[derive(Form)]` emits: the `Partial` companion struct, `pony::forms::Form` (field
+//! specs, cleaning in Django's order, initial values) and, for a ModelForm, `pony::forms::ModelForm` plus
 //! `from_instance`.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
+use syn::spanned::Spanned;
 
 use super::attrs::{FieldDef, FormDef};
 
 pub(crate) fn expand_form(form: &FormDef) -> TokenStream {
     let ident = &form.ident;
+    let partial = partial_struct(form);
+    let partial_ident = partial_ident(form);
     let specs = form.fields.iter().map(|field| spec(form, field));
     let cleans = form.fields.iter().enumerate().map(|(index, field)| {
         let name = &field.ident;
@@ -18,44 +21,99 @@ pub(crate) fn expand_form(form: &FormDef) -> TokenStream {
             Some(path) => quote!(|value| #path(value)),
             None => quote!(::std::result::Result::Ok),
         };
+        // Assigned to the struct, not to locals, so a field named `data` or `errors` is fine.
         quote! {
-            let #name = ::pony::forms::clean_with_hook::<#ty>(data, fields.get(#index)?, errors, #hook);
+            if let ::std::option::Option::Some(spec) = fields.get(#index) {
+                partial.#name = ::pony::forms::clean_with_hook::<#ty>(data, spec, errors, #hook);
+            }
         }
     });
     let names: Vec<&syn::Ident> = form.fields.iter().map(|f| &f.ident).collect();
-    let form_clean = form.clean.as_ref().map(|path| {
-        quote! {
-            fn clean(&self, errors: &mut ::pony::forms::FormErrors) {
-                #path(self, errors)
-            }
-        }
-    });
+    let form_clean = form.clean.as_ref().map(form_hook);
     let model_form = form.model.as_ref().map(|model| model_form(form, model));
     quote! {
-        impl ::pony::forms::Form for #ident {
-            fn fields() -> &'static [::pony::forms::FieldSpec] {
-                static FIELDS: ::std::sync::OnceLock<::std::vec::Vec<::pony::forms::FieldSpec>> =
-                    ::std::sync::OnceLock::new();
-                FIELDS.get_or_init(|| ::std::vec![#(#specs),*])
-            }
+        // In a block of its own, the companion struct is named only as
+        // `pony::forms::Partial<Form>` and adds no name to the user's module.
+        const _: () = {
+            #partial
 
-            fn clean_fields(
-                data: &::pony::forms::FormData,
-                errors: &mut ::pony::forms::FormErrors,
-            ) -> ::std::option::Option<Self> {
-                let fields = <Self as ::pony::forms::Form>::fields();
-                #(#cleans)*
-                ::std::option::Option::Some(#ident { #(#names: #names?,)* })
-            }
+            impl ::pony::forms::Form for #ident {
+                type Partial = #partial_ident;
 
-            #form_clean
+                fn fields() -> &'static [::pony::forms::FieldSpec] {
+                    static FIELDS: ::std::sync::OnceLock<::std::vec::Vec<::pony::forms::FieldSpec>> =
+                        ::std::sync::OnceLock::new();
+                    FIELDS.get_or_init(|| ::std::vec![#(#specs),*])
+                }
 
-            fn initial_values(&self) -> ::std::vec::Vec<::std::option::Option<::std::string::String>> {
-                ::std::vec![#(::pony::forms::FormValue::display(&self.#names)),*]
+                fn clean_fields(
+                    data: &::pony::forms::FormData,
+                    errors: &mut ::pony::forms::FormErrors,
+                ) -> #partial_ident {
+                    let fields = <Self as ::pony::forms::Form>::fields();
+                    let mut partial = <#partial_ident as ::std::default::Default>::default();
+                    #(#cleans)*
+                    partial
+                }
+
+                #form_clean
+
+                fn from_partial(partial: #partial_ident) -> ::std::option::Option<Self> {
+                    ::std::option::Option::Some(#ident { #(#names: partial.#names?,)* })
+                }
+
+                fn initial_values(&self) -> ::std::vec::Vec<::std::option::Option<::std::string::String>> {
+                    ::std::vec![#(::pony::forms::FormValue::display(&self.#names)),*]
+                }
             }
-        }
+        };
 
         #model_form
+    }
+}
+
+/// `PartialSignupForm` for `SignupForm`.
+fn partial_ident(form: &FormDef) -> syn::Ident {
+    format_ident!("Partial{}", form.ident.unraw())
+}
+
+/// The companion struct: each field as an `Option`, with the form's visibilities.
+fn partial_struct(form: &FormDef) -> TokenStream {
+    let ident = &form.ident;
+    let vis = &form.vis;
+    let partial_ident = partial_ident(form);
+    let doc = format!(
+        "The fields of `{ident}` that cleaned, each `None` when it did not: what its \
+         whole-form hook reads, as `pony::forms::Partial<{ident}>`."
+    );
+    let fields = form.fields.iter().map(|field| {
+        let (vis, name, ty) = (&field.vis, &field.ident, &field.ty);
+        let doc = format!("`{}`, when it cleaned.", name.unraw());
+        quote! {
+            #[doc = #doc]
+            #vis #name: ::std::option::Option<#ty>
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default)]
+        #vis struct #partial_ident {
+            #(#fields,)*
+        }
+    }
+}
+
+/// `Form::clean` calling `#[form(clean = path)]`. The hook is first given its expected type,
+/// so a wrong signature is reported at the attribute, naming the type it should take.
+fn form_hook(path: &syn::Path) -> TokenStream {
+    let hook = quote_spanned! {path.span()=>
+        let hook: fn(&::pony::forms::Partial<Self>, &mut ::pony::forms::FormErrors) = #path;
+    };
+    quote! {
+        fn clean(data: &Self::Partial, errors: &mut ::pony::forms::FormErrors) {
+            #hook
+            hook(data, errors)
+        }
     }
 }
 
