@@ -64,7 +64,7 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 ///
 /// ```ignore
 /// #[derive(pony::Form, Debug)]
-/// #[form(clean = Self::check)] // optional: fn(&Self, &mut pony::forms::FormErrors)
+/// #[form(clean = Self::check)] // optional: fn(&pony::forms::Partial<Self>, &mut pony::forms::FormErrors)
 /// pub struct SignupForm {
 ///     #[field(max_length = 150, help_text = "Letters, digits and @/./+/-/_ only.")]
 ///     pub username: String,

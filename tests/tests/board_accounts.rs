@@ -77,6 +77,16 @@ fn signup_shows_djangos_errors_and_never_echoes_passwords() {
             ],
         ),
         ("", "", "", &["This field is required."]),
+        // Every problem at once, as Django reports them.
+        (
+            "bad name!",
+            "x7!kq",
+            "x7!kq",
+            &[
+                "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
+                "This password is too short. It must contain at least 8 characters.",
+            ],
+        ),
     ];
     for (username, password1, password2, expected) in cases {
         let page = browser.submit(

@@ -129,7 +129,12 @@ impl BoundForm<UserCreationForm> {
     /// Django answers with a 500).
     pub async fn save(&mut self, request: &Request) -> Result<Option<User>> {
         let db = database(request)?;
-        if let Some(username) = self.clean_value("username") {
+        // As Django: the username and password checks that need more than the field itself
+        // run whenever their field cleaned, so every problem is reported at once.
+        let username = self
+            .clean_value("username")
+            .map(|name| normalize_username(&name));
+        if let Some(username) = username.clone() {
             let taken = db
                 .run(move |conn| User::username_taken(conn, &username))
                 .await?;
@@ -137,23 +142,19 @@ impl BoundForm<UserCreationForm> {
                 self.add_error(Some("username"), DUPLICATE_USERNAME);
             }
         }
+        if let Some(password) = self.clean_value("password2") {
+            let attributes = UserAttributes {
+                username: username.as_deref().unwrap_or_default(),
+                first_name: "",
+                last_name: "",
+                email: "",
+            };
+            validate_new_password(self, request, "password2", &password, &attributes)?;
+        }
         let Some(form) = self.cleaned_data() else {
             return Ok(None);
         };
         let (username, password) = (form.username.clone(), form.password2.clone());
-        let validators = crate::auth::validators::from_settings(request.settings())?;
-        let attributes = UserAttributes {
-            username: &username,
-            first_name: "",
-            last_name: "",
-            email: "",
-        };
-        if let Err(messages) = validate_password(&password, Some(&attributes), &validators) {
-            for message in messages {
-                self.add_error(Some("password2"), message);
-            }
-            return Ok(None);
-        }
         let mut user = User::new(&username, "");
         user.password = hash_password(&password).await?;
         match db.run(move |conn| user.save(conn)).await {
@@ -201,23 +202,19 @@ impl BoundForm<PasswordChangeForm> {
         {
             self.add_error(Some("old_password"), PASSWORD_INCORRECT);
         }
+        if let Some(password) = self.clean_value("new_password2") {
+            let attributes = UserAttributes {
+                username: &user.username,
+                first_name: &user.first_name,
+                last_name: &user.last_name,
+                email: &user.email,
+            };
+            validate_new_password(self, request, "new_password2", &password, &attributes)?;
+        }
         let Some(form) = self.cleaned_data() else {
             return Ok(false);
         };
         let password = form.new_password2.clone();
-        let validators = crate::auth::validators::from_settings(request.settings())?;
-        let attributes = UserAttributes {
-            username: &user.username,
-            first_name: &user.first_name,
-            last_name: &user.last_name,
-            email: &user.email,
-        };
-        if let Err(messages) = validate_password(&password, Some(&attributes), &validators) {
-            for message in messages {
-                self.add_error(Some("new_password2"), message);
-            }
-            return Ok(false);
-        }
         let mut user = user;
         user.password = hash_password(&password).await?;
         let db = database(request)?;
@@ -225,6 +222,23 @@ impl BoundForm<PasswordChangeForm> {
         update_session_auth_hash(request, &user).await?;
         Ok(true)
     }
+}
+
+/// Runs `AUTH_PASSWORD_VALIDATORS` on a new password; their messages go on `field`.
+fn validate_new_password<F: Form>(
+    form: &mut BoundForm<F>,
+    request: &Request,
+    field: &str,
+    password: &str,
+    user: &UserAttributes<'_>,
+) -> Result<()> {
+    let validators = crate::auth::validators::from_settings(request.settings())?;
+    if let Err(messages) = validate_password(password, Some(user), &validators) {
+        for message in messages {
+            form.add_error(Some(field), message);
+        }
+    }
+    Ok(())
 }
 
 fn database(request: &Request) -> Result<Db> {
