@@ -12,11 +12,14 @@
 //! | `None`                               | removed | the global policy (`SESSION_COOKIE_AGE`, `SESSION_EXPIRE_AT_BROWSER_CLOSE`) ||
 //!
 //! ```
-//! use pony::sessions::{Expiry, Session};
+//! use pony::sessions::{Duration, Expiry, Session};
 //!
-//! async fn remember_me(session: Session, remember: bool) -> pony::Result<()> {
-//!     // Django's `request.session.set_expiry(0)` for a visitor who unticked the box.
-//!     session.set_expiry((!remember).then_some(Expiry::OnSessionEnd));
+//! async fn log_in(session: Session, remember_me: bool) -> pony::Result<()> {
+//!     session.set_expiry(Some(if remember_me {
+//!         Expiry::OnInactivity(Duration::days(30)) // set_expiry(30 * 86400)
+//!     } else {
+//!         Expiry::OnSessionEnd // set_expiry(0)
+//!     }));
 //!     Ok(())
 //! }
 //! ```

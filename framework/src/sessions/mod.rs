@@ -57,6 +57,8 @@ use crate::project::SiteState;
 
 pub use db_store::DatabaseStore;
 pub use redis_store::RedisStore;
+/// The `time` types an [`Expiry`] is made of.
+pub use tower_sessions::cookie::time::{Duration, OffsetDateTime};
 pub use tower_sessions::session::{Expiry, Id as SessionId, Record};
 pub use tower_sessions::{Session, SessionStore};
 
