@@ -338,6 +338,12 @@ fn sessions_work_on_redis() {
     let key = session_key(&response);
     assert_eq!(text(response), "1");
     assert_eq!(text(get(&bare, &site, "/session/count/", Some(&key))), "2");
+    // A custom expiry is kept with the session there too.
+    let response = get(&bare, &site, "/session/expire/inactivity/600/", Some(&key));
+    assert_eq!(max_age(&response), Some(600));
+    let response = get(&bare, &site, "/session/count/", Some(&key));
+    assert_eq!(max_age(&response), Some(600));
+    assert_eq!(text(response), "3");
     // Nothing went to the database.
     assert_eq!(site.sql("DELETE FROM pony_session"), 0);
     let response = get(&bare, &site, "/session/cycle/", Some(&key));

@@ -9,7 +9,7 @@
 //! | `Some(Expiry::OnSessionEnd)`         | `0`    | no `Max-Age`/`expires` | `SESSION_COOKIE_AGE` after the last save |
 //! | `Some(Expiry::OnInactivity(d))`      | seconds | `Max-Age` = `d`       | `d` after the last save    |
 //! | `Some(Expiry::AtDateTime(t))`        | RFC 3339 date | until `t`       | at `t`                     |
-//! | `None`                               | removed | the global policy (`SESSION_COOKIE_AGE`, `SESSION_EXPIRE_AT_BROWSER_CLOSE`) ||
+//! | `None`                               | removed | `SESSION_COOKIE_AGE`, or none with `SESSION_EXPIRE_AT_BROWSER_CLOSE` | `SESSION_COOKIE_AGE` after the last save |
 //!
 //! ```
 //! use pony::sessions::{Duration, Expiry, Session};
