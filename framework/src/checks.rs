@@ -1,12 +1,15 @@
 //! System checks, as `manage check` runs them: settings, apps, URLs and templates.
 //!
 //! Each problem is a [`CheckMessage`] with Django's shape: a level, an id such as
-//! `urls.E001`, the message, and a hint.
+//! `urls.E001`, the message, and a hint. `--deploy` adds Django's deployment warnings
+//! (`security.W004` …), with Django's ids and wording.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::project::Site;
+
+mod deploy;
 
 /// How serious a check message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,7 +65,11 @@ pub fn run(site: &Site, deploy: bool) -> Vec<CheckMessage> {
     check_urls(site, &mut messages);
     check_templates(site, &mut messages);
     if deploy {
-        check_deploy(site, &mut messages);
+        let sessions = site
+            .apps()
+            .iter()
+            .any(|app| app.label() == crate::sessions::LABEL);
+        messages.extend(deploy::warnings(site.settings(), sessions));
     }
     messages.sort_by_key(|m| m.level);
     messages
@@ -209,41 +216,6 @@ fn url_names(source: &str) -> Vec<(usize, &str)> {
         }
     }
     found
-}
-
-fn check_deploy(site: &Site, out: &mut Vec<CheckMessage>) {
-    let settings = site.settings();
-    if settings.debug {
-        out.push(CheckMessage::new(
-            Level::Warning,
-            "security.W018",
-            "?",
-            "You should not have DEBUG set to true in deployment.",
-        ));
-    }
-    let weak = settings.secret_key.as_ref().is_none_or(|key| {
-        let key = key.expose();
-        let unique: BTreeSet<char> = key.chars().collect();
-        key.len() < 50 || unique.len() < 5 || key.starts_with("django-insecure-")
-    });
-    if weak {
-        out.push(CheckMessage::new(
-            Level::Warning,
-            "security.W009",
-            "?",
-            "Your SECRET_KEY has less than 50 characters, less than 5 unique characters, or is missing. \
-             Please generate a long and random value, otherwise many of pony's security-critical \
-             features will be vulnerable to attack.",
-        ));
-    }
-    if settings.allowed_hosts.is_empty() {
-        out.push(CheckMessage::new(
-            Level::Warning,
-            "security.W020",
-            "?",
-            "ALLOWED_HOSTS must not be empty in deployment.",
-        ));
-    }
 }
 
 #[cfg(test)]

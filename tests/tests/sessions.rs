@@ -338,6 +338,12 @@ fn sessions_work_on_redis() {
     let key = session_key(&response);
     assert_eq!(text(response), "1");
     assert_eq!(text(get(&bare, &site, "/session/count/", Some(&key))), "2");
+    // A custom expiry is kept with the session there too.
+    let response = get(&bare, &site, "/session/expire/inactivity/600/", Some(&key));
+    assert_eq!(max_age(&response), Some(600));
+    let response = get(&bare, &site, "/session/count/", Some(&key));
+    assert_eq!(max_age(&response), Some(600));
+    assert_eq!(text(response), "3");
     // Nothing went to the database.
     assert_eq!(site.sql("DELETE FROM pony_session"), 0);
     let response = get(&bare, &site, "/session/cycle/", Some(&key));
@@ -413,4 +419,114 @@ fn browser_session_cookies_and_saving_every_request() {
     // Without a session there is nothing to save.
     let response = get(&bare, &site, "/session/nothing/", None);
     assert!(set_cookies(&response).is_empty());
+}
+
+/// The `Max-Age` of a response's only session cookie, `None` for a browser-session cookie
+/// (checked to carry `expires` exactly when it has `Max-Age`).
+fn max_age(response: &Response) -> Option<i64> {
+    session_key(response);
+    let cookie = set_cookies(response).remove(0);
+    let max_age = cookie
+        .split("; ")
+        .find_map(|attribute| attribute.strip_prefix("Max-Age="))
+        .map(|seconds| seconds.parse().unwrap());
+    assert_eq!(cookie.contains("; expires="), max_age.is_some(), "{cookie}");
+    max_age
+}
+
+/// How many stored sessions expire between `from` and `to` seconds from now.
+fn expiring_within(site: &Site, from: i64, to: i64) -> usize {
+    site.sql(&format!(
+        "UPDATE pony_session SET session_key = session_key \
+         WHERE julianday(expire_date) > julianday('now', '{from} seconds') \
+         AND julianday(expire_date) <= julianday('now', '{to} seconds')"
+    ))
+}
+
+#[test]
+fn set_expiry_holds_on_later_requests() {
+    let site = Site::start(&[]);
+    let bare = bare_client();
+    let two_weeks = 1_209_600;
+
+    // set_expiry(0): a browser-session cookie, now and on later saves; the server keeps the
+    // session for SESSION_COOKIE_AGE.
+    let response = get(&bare, &site, "/session/expire/browser/0/", None);
+    let key = session_key(&response);
+    assert_eq!(
+        set_cookies(&response),
+        [format!("sessionid={key}; HttpOnly; Path=/; SameSite=Lax")]
+    );
+    let response = get(&bare, &site, "/session/count/", Some(&key));
+    assert_eq!(max_age(&response), None);
+    assert_eq!(text(response), "1");
+    assert_eq!(expiring_within(&site, two_weeks - 60, two_weeks), 1);
+
+    // Seconds of inactivity replace it, and hold too.
+    let response = get(&bare, &site, "/session/expire/inactivity/600/", Some(&key));
+    assert_eq!(max_age(&response), Some(600));
+    let response = get(&bare, &site, "/session/count/", Some(&key));
+    assert_eq!(max_age(&response), Some(600));
+    assert_eq!(text(response), "2");
+    assert_eq!(expiring_within(&site, 540, 600), 1);
+
+    // A moment: the cookie counts down to it, later saves do not push it back.
+    let response = get(&bare, &site, "/session/expire/at/3600/", Some(&key));
+    assert!((3598..=3600).contains(&max_age(&response).unwrap()));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let response = get(&bare, &site, "/session/count/", Some(&key));
+    assert!((3597..=3599).contains(&max_age(&response).unwrap()));
+    assert_eq!(expiring_within(&site, 3540, 3599), 1);
+
+    // None: back to SESSION_COOKIE_AGE.
+    let response = get(&bare, &site, "/session/expire/default/0/", Some(&key));
+    assert_eq!(max_age(&response), Some(two_weeks));
+    let response = get(&bare, &site, "/session/count/", Some(&key));
+    assert_eq!(max_age(&response), Some(two_weeks));
+    assert_eq!(text(response), "4");
+    assert_eq!(expiring_within(&site, two_weeks - 60, two_weeks), 1);
+}
+
+#[test]
+fn a_session_past_its_own_expiry_is_not_loaded() {
+    let site = Site::start(&[]);
+    let bare = bare_client();
+    let inactive = session_key(&get(&bare, &site, "/session/count/", None));
+    let response = get(
+        &bare,
+        &site,
+        "/session/expire/inactivity/1/",
+        Some(&inactive),
+    );
+    assert_eq!(max_age(&response), Some(1));
+    let moment = session_key(&get(&bare, &site, "/session/count/", None));
+    let response = get(&bare, &site, "/session/expire/at/1/", Some(&moment));
+    assert!(max_age(&response).unwrap() <= 1);
+    // The untouched session of the same age is still there.
+    let lasting = session_key(&get(&bare, &site, "/session/count/", None));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    for expired in [&inactive, &moment] {
+        let response = get(&bare, &site, "/session/peek/", Some(expired));
+        assert_eq!(set_cookies(&response), [DELETED]);
+        assert_eq!(text(response), "none");
+    }
+    assert_eq!(
+        text(get(&bare, &site, "/session/peek/", Some(&lasting))),
+        "1"
+    );
+}
+
+#[test]
+fn a_custom_expiry_beats_expire_at_browser_close() {
+    let site = Site::start_with_settings("SESSION_EXPIRE_AT_BROWSER_CLOSE = true\n", &[]);
+    let bare = bare_client();
+    let response = get(&bare, &site, "/session/count/", None);
+    let key = session_key(&response);
+    assert_eq!(max_age(&response), None);
+    let response = get(&bare, &site, "/session/expire/inactivity/60/", Some(&key));
+    assert_eq!(max_age(&response), Some(60));
+    let response = get(&bare, &site, "/session/count/", Some(&key));
+    assert_eq!(max_age(&response), Some(60));
+    let response = get(&bare, &site, "/session/expire/default/0/", Some(&key));
+    assert_eq!(max_age(&response), None);
 }

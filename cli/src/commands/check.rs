@@ -28,6 +28,15 @@ pub(crate) fn run(project: Project, args: Args) -> CommandResult {
     })
 }
 
+/// `OBJECT: (ID) MESSAGE`, and the hint on its own line.
+fn format_message(message: &CheckMessage) -> String {
+    let mut line = format!("{}: ({}) {}", message.object, message.id, message.message);
+    if let Some(hint) = &message.hint {
+        line.push_str(&format!("\n\tHINT: {hint}"));
+    }
+    line
+}
+
 /// Django's check report: `ERRORS:` and `WARNINGS:` sections, then the count line.
 pub(crate) fn report(messages: &[CheckMessage]) -> String {
     if messages.is_empty() {
@@ -43,11 +52,10 @@ pub(crate) fn report(messages: &[CheckMessage]) -> String {
             continue;
         }
         out.push_str(&format!("\n{}\n", style.out(heading)));
-        for message in section {
-            let mut line = format!("{}: ({}) {}", message.object, message.id, message.message);
-            if let Some(hint) = &message.hint {
-                line.push_str(&format!("\n\tHINT: {hint}"));
-            }
+        // Django sorts each section's formatted lines.
+        let mut lines: Vec<String> = section.into_iter().map(format_message).collect();
+        lines.sort();
+        for line in lines {
             out.push_str(&style.out(&line));
             out.push('\n');
         }
@@ -58,4 +66,41 @@ pub(crate) fn report(messages: &[CheckMessage]) -> String {
         "\nSystem check identified {count} {plural} (0 silenced).\n"
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warning(id: &'static str, message: &str) -> CheckMessage {
+        CheckMessage {
+            level: Level::Warning,
+            id,
+            message: message.to_owned(),
+            hint: None,
+            object: "?".to_owned(),
+        }
+    }
+
+    #[test]
+    fn each_section_is_sorted_as_django_sorts_it() {
+        let messages = [
+            warning("security.W018", "DEBUG."),
+            warning("security.W004", "HSTS."),
+            CheckMessage {
+                level: Level::Error,
+                hint: Some("Fix it.".to_owned()),
+                ..warning("urls.E007", "Bad name.")
+            },
+        ];
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            return; // colours would be in the way
+        }
+        assert_eq!(
+            report(&messages),
+            "System check identified some issues:\n\nERRORS:\n?: (urls.E007) Bad name.\n\
+             \tHINT: Fix it.\n\nWARNINGS:\n?: (security.W004) HSTS.\n?: (security.W018) DEBUG.\n\n\
+             System check identified 3 issues (0 silenced).\n"
+        );
+    }
 }

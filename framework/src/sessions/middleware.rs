@@ -8,7 +8,9 @@
 //!   unknown and nothing was written): the cookie is deleted;
 //! - otherwise, when the session was modified (or `SESSION_SAVE_EVERY_REQUEST`) and is not
 //!   empty, it is saved and the cookie (re)sent — unless the response is a 5xx, whose
-//!   session writes are dropped;
+//!   session writes are dropped; an expiry the view set with `session.set_expiry` is stored
+//!   with the session and decides the store's expiry date and the cookie's `Max-Age`, on this
+//!   request and later ones (see [`expiry`](super::expiry));
 //! - `Vary: Cookie` whenever the session was accessed.
 //!
 //! A key the store does not know (invented by a client, expired, deleted) is never adopted:
@@ -22,12 +24,11 @@ use axum::http::HeaderValue;
 use axum::http::header::SET_COOKIE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use tower_sessions::cookie::time::{Duration, OffsetDateTime};
-use tower_sessions::session::Expiry;
 use tower_sessions::{Session, SessionStore};
 
 use super::cookie::{delete_cookie, request_cookie, set_cookie, vary_on_cookie};
 use super::db_store::DatabaseStore;
+use super::expiry;
 use super::key::{cookie_value, parse_cookie_value};
 use super::request_store::RequestStore;
 use super::{INTERRUPTED, SESSION_INTERRUPTED};
@@ -49,11 +50,6 @@ pub(crate) struct SessionLayerState {
 }
 
 impl SessionLayerState {
-    /// The expiry every session starts with: `SESSION_COOKIE_AGE` after its last save.
-    fn default_expiry(&self) -> Expiry {
-        Expiry::OnInactivity(Duration::seconds(self.settings.cookie_age))
-    }
-
     /// Starts the hourly deletion of expired sessions, once, on the server's runtime (the
     /// first request is the first moment pony is sure to run inside it).
     fn start_cleanup(&self) {
@@ -77,20 +73,6 @@ impl SessionLayerState {
             });
         });
     }
-
-    /// The cookie's `Max-Age` for `session`, `None` for a browser-session cookie.
-    fn max_age(&self, session: &Session) -> Option<i64> {
-        match session.expiry() {
-            Some(expiry) if expiry == self.default_expiry() => {
-                (!self.settings.expire_at_browser_close).then_some(self.settings.cookie_age)
-            }
-            Some(Expiry::OnSessionEnd) | None => None,
-            Some(Expiry::OnInactivity(duration)) => Some(duration.whole_seconds().max(0)),
-            Some(Expiry::AtDateTime(at)) => {
-                Some((at - OffsetDateTime::now_utc()).whole_seconds().max(0))
-            }
-        }
-    }
 }
 
 /// The middleware function (see the module's documentation).
@@ -103,7 +85,7 @@ pub(crate) async fn sessions(
     let cookie = request_cookie(request.headers(), &state.settings.cookie_name);
     let id = cookie.as_deref().and_then(parse_cookie_value);
     let store = Arc::new(RequestStore::new(state.store.clone()));
-    let session = Session::new(id, store.clone(), Some(state.default_expiry()));
+    let session = Session::new(id, store.clone(), Some(expiry::initial(&state.settings)));
     request.extensions_mut().insert(session.clone());
     let debug_record = request.extensions().get::<DebugRecord>().cloned();
 
@@ -131,8 +113,11 @@ async fn finish(
 ) -> Result<(), Error> {
     let settings = &state.settings;
     let modified = session.is_modified();
-    let empty = session.is_empty().await;
     let accessed = modified || store.was_loaded() || record_touched(session);
+    if session.expiry() != Some(expiry::initial(settings)) {
+        keep_expiry_set_by_view(session, store).await?;
+    }
+    let empty = session.is_empty().await;
     if had_cookie && empty {
         if let Ok(value) = HeaderValue::from_str(&delete_cookie(settings)) {
             response.headers_mut().append(SET_COOKIE, value);
@@ -147,6 +132,8 @@ async fn finish(
     if !wanted || empty || response.status().is_server_error() {
         return Ok(());
     }
+    let custom = expiry::stored_expiry(session).await?;
+    session.set_expiry(Some(expiry::for_store(settings, custom)));
     if let Err(error) = session.save().await {
         if error.to_string() == INTERRUPTED {
             return Err(Error::BadRequest(SESSION_INTERRUPTED.to_owned()));
@@ -160,10 +147,32 @@ async fn finish(
             "The session store saved the session without a key",
         ));
     };
-    let cookie = set_cookie(settings, &cookie_value(&id), state.max_age(session));
+    let cookie = set_cookie(
+        settings,
+        &cookie_value(&id),
+        expiry::max_age(settings, custom),
+    );
     let value = HeaderValue::from_str(&cookie)
         .map_err(|_| Error::other("The session cookie is not a valid header value"))?;
     response.headers_mut().append(SET_COOKIE, value);
+    Ok(())
+}
+
+/// Stores the expiry the view set with `session.set_expiry` in the session (Django's
+/// `set_expiry` writes `_session_expiry`), or removes the stored one for `None`. A session the
+/// view flushed keeps nothing: its data is gone, the expiry with it.
+async fn keep_expiry_set_by_view(session: &Session, store: &RequestStore) -> Result<(), Error> {
+    match session.expiry() {
+        None => {
+            session.remove_value(expiry::EXPIRY_KEY).await?;
+        }
+        Some(_) if store.was_deleted() && session.is_empty().await => {}
+        Some(chosen) => {
+            session
+                .insert_value(expiry::EXPIRY_KEY, expiry::encode(chosen))
+                .await?;
+        }
+    }
     Ok(())
 }
 
@@ -204,6 +213,9 @@ async fn session_pairs(session: &Session, store: &RequestStore) -> Vec<(String, 
 
 #[cfg(test)]
 mod tests {
+    use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+    use tower_sessions::session::{Expiry, Id};
+
     use super::*;
 
     fn state(toml: &str) -> SessionLayerState {
@@ -221,34 +233,96 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_cookie_lives_as_long_as_the_settings_or_the_session_say() {
-        let two_weeks = state("");
-        let session = Session::new(
-            None,
-            Arc::new(RequestStore::new(two_weeks.store.clone())),
-            Some(two_weeks.default_expiry()),
-        );
-        assert_eq!(two_weeks.max_age(&session), Some(1_209_600));
-        session.set_expiry(Some(Expiry::OnInactivity(Duration::seconds(60))));
-        assert_eq!(two_weeks.max_age(&session), Some(60));
-        session.set_expiry(Some(Expiry::OnSessionEnd));
-        assert_eq!(two_weeks.max_age(&session), None);
-        let in_an_hour = OffsetDateTime::now_utc() + Duration::hours(1);
-        session.set_expiry(Some(Expiry::AtDateTime(in_an_hour)));
-        let age = two_weeks.max_age(&session).unwrap();
-        assert!((3598..=3600).contains(&age), "{age}");
+    /// One request on `state`'s store: the view's `act` on the session with key `id`, then the
+    /// middleware's work; the `Set-Cookie` it sent, and the key the session ended with.
+    async fn request<F, Fut>(
+        state: &SessionLayerState,
+        id: Option<Id>,
+        act: F,
+    ) -> (Option<String>, Option<Id>)
+    where
+        F: FnOnce(Session) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let store = Arc::new(RequestStore::new(state.store.clone()));
+        let session = Session::new(id, store.clone(), Some(expiry::initial(&state.settings)));
+        act(session.clone()).await;
+        let mut response = Response::new(axum::body::Body::empty());
+        finish(state, &session, &store, id.is_some(), &mut response)
+            .await
+            .unwrap();
+        let cookie = response
+            .headers()
+            .get(SET_COOKIE)
+            .map(|value| value.to_str().unwrap().to_owned());
+        (cookie, session.id())
+    }
 
-        let browser = state("SESSION_EXPIRE_AT_BROWSER_CLOSE = true\nSESSION_COOKIE_AGE = 300");
-        let session = Session::new(
-            None,
-            Arc::new(RequestStore::new(browser.store.clone())),
-            Some(browser.default_expiry()),
+    /// The seconds until the stored session with key `id` expires.
+    async fn expires_in(state: &SessionLayerState, id: Id) -> i64 {
+        let record = state.store.load(&id).await.unwrap().unwrap();
+        (record.expiry_date - OffsetDateTime::now_utc()).whole_seconds()
+    }
+
+    #[tokio::test]
+    async fn an_expiry_set_by_a_view_holds_on_later_requests() {
+        let mut state = state("");
+        state.store = Arc::new(super::super::db_store::tests::sqlite_store().await);
+        let two_weeks = 1_209_600;
+
+        // set_expiry(0) alone saves the session: a browser-session cookie, two weeks on the server.
+        let (cookie, id) = request(&state, None, |session| async move {
+            session.set_expiry(Some(Expiry::OnSessionEnd));
+        })
+        .await;
+        let cookie = cookie.unwrap();
+        assert!(
+            !cookie.contains("Max-Age") && !cookie.contains("expires"),
+            "{cookie}"
         );
-        assert_eq!(browser.max_age(&session), None);
-        // The store still forgets it after SESSION_COOKIE_AGE.
-        let expires_in = session.expiry_date() - OffsetDateTime::now_utc();
-        assert!((299..=300).contains(&expires_in.whole_seconds()));
+        let id = id.unwrap();
+        assert!((two_weeks - 2..=two_weeks).contains(&expires_in(&state, id).await));
+
+        // A later request that only writes data keeps it.
+        let (cookie, _) = request(&state, Some(id), |session| async move {
+            session.insert("n", 1).await.unwrap();
+        })
+        .await;
+        assert!(!cookie.unwrap().contains("Max-Age"));
+
+        // Seconds of inactivity: the cookie and the store agree, now and later.
+        let (cookie, _) = request(&state, Some(id), |session| async move {
+            session.set_expiry(Some(Expiry::OnInactivity(Duration::seconds(60))));
+        })
+        .await;
+        assert!(cookie.unwrap().contains("; Max-Age=60;"));
+        let (cookie, _) = request(&state, Some(id), |session| async move {
+            session.insert("n", 2).await.unwrap();
+            let stored = expiry::stored_expiry(&session).await.unwrap();
+            assert_eq!(stored, Some(Expiry::OnInactivity(Duration::seconds(60))));
+        })
+        .await;
+        assert!(cookie.unwrap().contains("; Max-Age=60;"));
+        assert!((58..=60).contains(&expires_in(&state, id).await));
+
+        // None: back to the settings.
+        let (cookie, _) = request(&state, Some(id), |session| async move {
+            session.set_expiry(None);
+        })
+        .await;
+        assert!(cookie.unwrap().contains("; Max-Age=1209600;"));
+        let record = state.store.load(&id).await.unwrap().unwrap();
+        assert!(!record.data.contains_key(expiry::EXPIRY_KEY));
+        assert_eq!(record.data["n"], 2);
+
+        // A view that sets an expiry and then flushes leaves nothing behind.
+        let (cookie, id) = request(&state, Some(id), |session| async move {
+            session.set_expiry(Some(Expiry::OnSessionEnd));
+            session.flush().await.unwrap();
+        })
+        .await;
+        assert!(cookie.unwrap().contains("Max-Age=0"));
+        assert_eq!(id, None);
     }
 
     #[tokio::test]
@@ -276,7 +350,11 @@ mod tests {
         backend.create(&mut record).await.unwrap();
 
         let store = Arc::new(RequestStore::new(state.store.clone()));
-        let session = Session::new(Some(record.id), store.clone(), Some(state.default_expiry()));
+        let session = Session::new(
+            Some(record.id),
+            store.clone(),
+            Some(expiry::initial(&state.settings)),
+        );
         assert_eq!(session.get::<i64>("n").await.unwrap(), None); // loaded: it exists
         backend.delete(&record.id).await.unwrap(); // a logout in another tab
         session.insert("n", 1).await.unwrap();

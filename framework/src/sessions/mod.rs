@@ -25,7 +25,8 @@
 //! a key the server did not issue is never adopted; `session.cycle_id()` gives a new key and
 //! keeps the data (login), `session.flush()` empties the session and deletes the cookie
 //! (logout); a response with a 5xx status does not save the session; `Vary: Cookie` is set
-//! when the session was used. See [`middleware`] for the details.
+//! when the session was used; `session.set_expiry(…)` holds on later requests, as Django's
+//! (see [`expiry`]). See [`middleware`] for the details.
 //!
 //! Two stores (`SESSION_ENGINE`): the database (`"db"`, the default: [`DatabaseStore`]) and
 //! Redis (`"redis"`: [`RedisStore`], for several app servers). Expired database rows are
@@ -34,6 +35,7 @@
 
 mod cookie;
 pub mod db_store;
+pub mod expiry;
 pub mod key;
 pub mod middleware;
 pub mod migrations;
@@ -55,6 +57,8 @@ use crate::project::SiteState;
 
 pub use db_store::DatabaseStore;
 pub use redis_store::RedisStore;
+/// The `time` types an [`Expiry`] is made of.
+pub use tower_sessions::cookie::time::{Duration, OffsetDateTime};
 pub use tower_sessions::session::{Expiry, Id as SessionId, Record};
 pub use tower_sessions::{Session, SessionStore};
 

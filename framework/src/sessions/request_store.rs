@@ -1,6 +1,6 @@
 //! The store one request's [`Session`](tower_sessions::Session) talks to: it forwards to the
-//! project's store and tells the middleware what happened (was the session loaded?), and can
-//! take a snapshot of the session's data without persisting it (for the DEBUG page).
+//! project's store and tells the middleware what happened (was the session loaded? deleted?),
+//! and can take a snapshot of the session's data without persisting it (for the DEBUG page).
 
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -14,6 +14,7 @@ use tower_sessions::session_store::{self, SessionStore};
 pub(crate) struct RequestStore {
     backend: Arc<dyn SessionStore>,
     loaded: AtomicBool,
+    deleted: AtomicBool,
     snapshot_only: AtomicBool,
     snapshot: Mutex<Option<Record>>,
 }
@@ -30,6 +31,7 @@ impl RequestStore {
         RequestStore {
             backend,
             loaded: AtomicBool::new(false),
+            deleted: AtomicBool::new(false),
             snapshot_only: AtomicBool::new(false),
             snapshot: Mutex::new(None),
         }
@@ -38,6 +40,11 @@ impl RequestStore {
     /// Whether the session asked the store for its record (it was read or written).
     pub(crate) fn was_loaded(&self) -> bool {
         self.loaded.load(Ordering::Acquire)
+    }
+
+    /// Whether the session deleted a record (it was flushed, or its key cycled).
+    pub(crate) fn was_deleted(&self) -> bool {
+        self.deleted.load(Ordering::Acquire)
     }
 
     /// From now on, saving only records the data (see [`RequestStore::snapshot`]).
@@ -84,6 +91,7 @@ impl SessionStore for RequestStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.deleted.store(true, Ordering::Release);
         self.backend.delete(id).await
     }
 }

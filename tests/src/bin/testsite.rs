@@ -100,6 +100,7 @@ mod sessions {
                 .path("fail/", fail, "fail")
                 .path("flush/", flush, "flush")
                 .path("cycle/", cycle, "cycle")
+                .path("expire/<str:kind>/<int:seconds>/", expire, "expire")
         }
     }
 
@@ -131,6 +132,25 @@ mod sessions {
     async fn flush(session: Session) -> pony::Result<String> {
         session.flush().await?;
         Ok("flushed".to_owned())
+    }
+
+    /// `session.set_expiry(…)`, as Django's `set_expiry`: `browser` (0), `inactivity` (that
+    /// many seconds), `at` (a moment that many seconds from now), `default` (None).
+    async fn expire(
+        session: Session,
+        axum::extract::Path((kind, seconds)): axum::extract::Path<(String, i64)>,
+    ) -> pony::Result<String> {
+        use pony::sessions::{Duration, Expiry, OffsetDateTime};
+        let seconds = Duration::seconds(seconds);
+        let expiry = match kind.as_str() {
+            "browser" => Some(Expiry::OnSessionEnd),
+            "inactivity" => Some(Expiry::OnInactivity(seconds)),
+            "at" => Some(Expiry::AtDateTime(OffsetDateTime::now_utc() + seconds)),
+            "default" => None,
+            _ => return Err(Error::not_found("No such expiry.")),
+        };
+        session.set_expiry(expiry);
+        Ok(format!("{kind} set"))
     }
 
     /// Rotates the key keeping the data, as Django's `login()` does.
