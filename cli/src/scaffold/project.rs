@@ -233,7 +233,9 @@ mod tests {
             main_rs.starts_with("//! mysite — a pony project.\n"),
             "{main_rs}"
         );
-        assert!(main_rs.contains("\npony::installed_apps![\n];\n"));
+        assert!(main_rs.contains(
+            "\npony::installed_apps![\n    pony::sessions::SessionsConfig,\n    pony::auth::AuthConfig,\n];\n"
+        ));
         let settings = fs::read_to_string(target.join("settings.toml")).unwrap();
         assert!(settings.starts_with("# Settings for mysite. The environment"));
         let base = fs::read_to_string(target.join("templates/base.html")).unwrap();
