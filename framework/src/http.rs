@@ -88,10 +88,7 @@ impl Request {
 
     /// `request.user`: who is logged in, or the anonymous user.
     pub fn user(&self) -> crate::auth::CurrentUser {
-        self.extensions
-            .get::<crate::auth::CurrentUser>()
-            .cloned()
-            .unwrap_or_default()
+        crate::auth::CurrentUser::of(&self.extensions)
     }
 
     /// The project's settings.

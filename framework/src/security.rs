@@ -26,17 +26,22 @@ pub(crate) async fn validate_host(
     request: Request,
     next: Next,
 ) -> Response {
-    let raw = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| request.uri().authority().map(|a| a.as_str().to_owned()))
-        .unwrap_or_default();
-    match check_host(&raw, site.settings.allowed_host_patterns()) {
+    let raw = request_host(request.headers(), request.uri());
+    match check_host(raw, site.settings.allowed_host_patterns()) {
         Ok(()) => next.run(request).await,
         Err(message) => Error::DisallowedHost(message).into_response(),
     }
+}
+
+/// The host a request is for, as the client sent it (Django's `get_host` before validation):
+/// the `Host` header, else the URI's authority, else empty. Past [`validate_host`] it is one of
+/// `ALLOWED_HOSTS`.
+pub(crate) fn request_host<'a>(headers: &'a HeaderMap, uri: &'a Uri) -> &'a str {
+    headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()))
+        .unwrap_or_default()
 }
 
 /// Checks a `Host` header value against allowed patterns, with Django's messages.
@@ -176,16 +181,8 @@ pub(crate) async fn ssl_redirect(
     let host = settings
         .secure
         .ssl_host
-        .clone()
-        .or_else(|| {
-            request
-                .headers()
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        })
-        .or_else(|| request.uri().authority().map(|a| a.as_str().to_owned()))
-        .unwrap_or_default();
+        .as_deref()
+        .unwrap_or_else(|| request_host(request.headers(), request.uri()));
     let path = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
     let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("https://{host}{path}")) {

@@ -43,11 +43,7 @@ impl App for AuthConfig {
     /// `user` (Django's `auth` context processor) and `perms`: `{% if "articles.add_article"
     /// in perms %}`.
     fn template_context(&self, request: &Request, context: &mut Context) {
-        let user = request
-            .extensions
-            .get::<CurrentUser>()
-            .cloned()
-            .unwrap_or_default();
+        let user = CurrentUser::of(&request.extensions);
         context.insert_value("perms", minijinja::Value::from_object(Perms(user.clone())));
         context.insert("user", &user);
     }

@@ -43,6 +43,11 @@ impl CurrentUser {
         CurrentUser::default()
     }
 
+    /// The user the authentication middleware put on a request (anonymous if none).
+    pub fn of(extensions: &axum::http::Extensions) -> Self {
+        extensions.get::<CurrentUser>().cloned().unwrap_or_default()
+    }
+
     /// A logged-in user and the permissions they hold (`app_label.codename`).
     pub fn authenticated(user: User, permissions: BTreeSet<String>) -> Self {
         CurrentUser {
@@ -179,10 +184,6 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
         parts: &mut Parts,
         _: &S,
     ) -> std::result::Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<CurrentUser>()
-            .cloned()
-            .unwrap_or_default())
+        Ok(CurrentUser::of(&parts.extensions))
     }
 }

@@ -26,7 +26,6 @@
 //! ```
 
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::extract::Request;
@@ -35,9 +34,8 @@ use futures_util::future::BoxFuture;
 use tower::{Layer, Service};
 
 use super::current_user::CurrentUser;
-use super::required::{DEFAULT_LOGIN_URL, login_url, redirect_to_login};
+use super::required::login_redirect;
 use crate::error::Error;
-use crate::project::SiteState;
 
 /// What a guarded route requires.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,18 +96,9 @@ pub struct Guard<S> {
 impl Rule {
     /// `None` to let the request through, else the refusal.
     fn refusal(&self, request: &Request) -> Option<Response> {
-        let user = request
-            .extensions()
-            .get::<CurrentUser>()
-            .cloned()
-            .unwrap_or_default();
+        let user = CurrentUser::of(request.extensions());
         if user.is_anonymous() {
-            let login = request.extensions().get::<Arc<SiteState>>().map_or_else(
-                || DEFAULT_LOGIN_URL.to_owned(),
-                |site| login_url(&site.settings),
-            );
-            let next = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
-            return Some(redirect_to_login(next, &login));
+            return Some(login_redirect(request.extensions(), request.uri()));
         }
         let allowed = match self {
             Rule::LoggedIn => true,

@@ -100,12 +100,8 @@ fn split(url: &str) -> Parts {
 /// request's host, else `None` (use `LOGIN_REDIRECT_URL`).
 pub fn safe_next(request: &Request, next: Option<&str>) -> Option<String> {
     let next = next?.trim();
-    let host = request
-        .headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    let secure = request.uri.scheme_str() == Some("https");
+    let host = crate::security::request_host(&request.headers, &request.uri);
+    let secure = crate::security::is_secure(&request.headers, &request.uri, request.settings());
     url_has_allowed_host_and_scheme(next, &[host], secure).then(|| next.to_owned())
 }
 

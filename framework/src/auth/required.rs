@@ -19,8 +19,11 @@
 //! }
 //! ```
 
+use std::sync::Arc;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::{Extensions, Uri};
 use axum::response::Response;
 
 use super::current_user::CurrentUser;
@@ -42,21 +45,11 @@ impl<S: Send + Sync> FromRequestParts<S> for LoginRequired {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
-        let user = parts
-            .extensions
-            .get::<CurrentUser>()
-            .cloned()
-            .unwrap_or_default();
+        let user = CurrentUser::of(&parts.extensions);
         if user.is_authenticated() {
             return Ok(LoginRequired(user));
         }
-        let login_url = parts
-            .extensions
-            .get::<std::sync::Arc<SiteState>>()
-            .map(|site| login_url(&site.settings))
-            .unwrap_or_else(|| DEFAULT_LOGIN_URL.to_owned());
-        let next = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-        Err(redirect_to_login(next, &login_url))
+        Err(login_redirect(&parts.extensions, &parts.uri))
     }
 }
 
@@ -64,11 +57,7 @@ impl<S: Send + Sync> FromRequestParts<S> for StaffRequired {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
-        let user = parts
-            .extensions
-            .get::<CurrentUser>()
-            .cloned()
-            .unwrap_or_default();
+        let user = CurrentUser::of(&parts.extensions);
         if user.is_active() && user.is_staff() {
             Ok(StaffRequired(user))
         } else {
@@ -87,6 +76,16 @@ pub fn login_url(settings: &crate::conf::Settings) -> String {
     crate::urls::installed()
         .and_then(|resolver| resolver.reverse(&configured, &[], &[]))
         .unwrap_or(configured)
+}
+
+/// The 302 that sends an anonymous visitor of `uri` to `LOGIN_URL?next=<uri>`.
+pub(crate) fn login_redirect(extensions: &Extensions, uri: &Uri) -> Response {
+    let login = extensions.get::<Arc<SiteState>>().map_or_else(
+        || DEFAULT_LOGIN_URL.to_owned(),
+        |site| login_url(&site.settings),
+    );
+    let next = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    redirect_to_login(next, &login)
 }
 
 /// Django's `redirect_to_login`: a 302 to `login_url?next=<next>` (`/` kept readable).

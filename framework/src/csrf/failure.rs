@@ -78,7 +78,8 @@ pub(crate) fn page(reason: &str, debug: bool) -> String {
         html.push_str("<div id=\"info\">\n  <h2>Help</h2>\n");
         if !reason.is_empty() {
             html.push_str("  <p>Reason given for failure:</p>\n  <pre>\n    ");
-            html.push_str(&escape(reason));
+            // The reason can quote a client-sent `Origin` or `Referer`.
+            html.push_str(&crate::templates::escape(reason));
             html.push_str("\n  </pre>\n");
         }
         html.push_str(HELP);
@@ -91,15 +92,6 @@ pub(crate) fn page(reason: &str, debug: bool) -> String {
     }
     html.push_str("</body>\n</html>\n");
     html
-}
-
-/// HTML-escapes a reason (it can quote a client-sent `Origin` or `Referer`).
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;")
 }
 
 #[cfg(test)]

@@ -310,11 +310,7 @@ async fn check(
 ) -> Result<Request, Refusal> {
     let settings = &layer.site.settings;
     let headers = request.headers();
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| request.uri().authority().map(|a| a.as_str()))
-        .unwrap_or("");
+    let host = crate::security::request_host(headers, request.uri());
     let site = origin::Site {
         secure: crate::security::is_secure(headers, request.uri(), settings),
         host,

@@ -42,11 +42,7 @@ impl RequestHead {
     }
 
     fn url(&self) -> String {
-        let host = self
-            .headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
+        let host = crate::security::request_host(&self.headers, &self.uri);
         format!(
             "http://{host}{}",
             self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")

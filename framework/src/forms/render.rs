@@ -14,6 +14,7 @@ use minijinja::{AutoEscape, Environment};
 
 use super::fields::{FieldSpec, Widget};
 use super::messages;
+use crate::templates::escape;
 
 /// A form's fields with their current values and errors, ready to draw.
 #[derive(Debug, Clone)]
@@ -30,22 +31,6 @@ pub(crate) struct FieldView {
     /// The submitted value (bound form) or the initial one (unbound).
     pub(crate) value: Option<String>,
     pub(crate) errors: Vec<String>,
-}
-
-/// Django's `escape`: `& < > " '`.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// `<ul class="errorlist" id="id_name_error"><li>…</li></ul>`, or nothing without errors.

@@ -289,7 +289,7 @@ impl Object for ErrorDictObject {
         f.write_str("<ul class=\"errorlist\">")?;
         for (name, list) in entries {
             let html = error_list(&list.errors, list.class, list.field_id.as_deref());
-            write!(f, "<li>{}{html}</li>", super::render::escape(&name))?;
+            write!(f, "<li>{}{html}</li>", crate::templates::escape(&name))?;
         }
         f.write_str("</ul>")
     }

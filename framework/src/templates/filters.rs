@@ -54,29 +54,13 @@ pub fn register(env: &mut Environment<'_>) {
 // ---------------------------------------------------------------------------
 // helpers
 
-/// Django's `django.utils.html.escape` (unlike minijinja, `/` is kept).
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// `needs_autoescape` filters escape unless autoescape is off or the input
 /// is already safe.
 fn escape_unless_safe(state: &State<'_, '_>, value: &StringInput<'_>, text: String) -> String {
     if value.is_safe() || matches!(state.auto_escape(), AutoEscape::None) {
         text
     } else {
-        escape_html(&text)
+        super::escape(&text)
     }
 }
 

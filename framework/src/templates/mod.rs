@@ -126,23 +126,29 @@ pub(crate) fn django_escape_formatter(
     if plain {
         return minijinja::escape_formatter(out, state, value);
     }
-    let text = value.to_string();
-    let mut last = 0;
-    for (index, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            _ => continue,
-        };
-        out.write_str(&text[last..index])
-            .map_err(minijinja::Error::from)?;
-        out.write_str(entity).map_err(minijinja::Error::from)?;
-        last = index + 1;
+    out.write_str(&escape(&value.to_string()))
+        .map_err(minijinja::Error::from)
+}
+
+/// Django's `django.utils.html.escape`: `&`, `<`, `>`, `"` and `'` (unlike minijinja's, `/` is
+/// kept).
+///
+/// ```
+/// assert_eq!(pony::templates::escape("<a href='/x'>&</a>"), "&lt;a href=&#x27;/x&#x27;&gt;&amp;&lt;/a&gt;");
+/// ```
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
     }
-    out.write_str(&text[last..]).map_err(minijinja::Error::from)
+    out
 }
 
 type LoaderResult = std::result::Result<Option<minijinja::TemplateSource>, minijinja::Error>;
