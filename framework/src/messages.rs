@@ -37,7 +37,6 @@ use tower_sessions::Session;
 
 use crate::csrf::HasExtensions;
 use crate::error::{Error, Result};
-use crate::project::SiteState;
 use crate::templates::Context;
 
 /// The session key messages are stored under (Django's).
@@ -342,20 +341,37 @@ fn encode_all(messages: &[Message]) -> String {
     serde_json::Value::Array(messages.iter().map(Message::encode).collect()).to_string()
 }
 
-/// The messages middleware: loads pending messages from the session before the view, and
-/// stores what is still pending after it.
+/// What the messages middleware reads from the settings, once, when the site is built.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MessagesConfig {
+    /// `MESSAGE_LEVEL`: messages below it are dropped.
+    level: Level,
+    debug: bool,
+}
+
+impl MessagesConfig {
+    pub(crate) fn new(settings: &crate::conf::Settings) -> Self {
+        let level = settings
+            .get::<i32>("MESSAGE_LEVEL")
+            .ok()
+            .flatten()
+            .map_or(Level::INFO, Level);
+        MessagesConfig {
+            level,
+            debug: settings.debug,
+        }
+    }
+}
+
+/// The messages middleware: gives the request its message store (read from the session when
+/// a view asks, see [`load`]), and stores what is still pending after the view.
 pub(crate) async fn middleware(
-    State(site): State<Arc<SiteState>>,
+    State(config): State<MessagesConfig>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let session = request.extensions().get::<Session>().cloned();
-    let level = site
-        .settings
-        .get::<i32>("MESSAGE_LEVEL")
-        .ok()
-        .flatten()
-        .map_or(Level::INFO, Level);
+    let level = config.level;
     let store = Store(Arc::new(Mutex::new(StoreState {
         loaded: Vec::new(),
         fetched: false,
@@ -364,7 +380,7 @@ pub(crate) async fn middleware(
         added_new: false,
         level,
         has_session: session.is_some(),
-        debug: site.settings.debug,
+        debug: config.debug,
     })));
     request.extensions_mut().insert(store.clone());
     let response = next.run(request).await;

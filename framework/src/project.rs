@@ -196,7 +196,7 @@ fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
     router = router
         .fallback(middleware::not_found)
         .layer(from_fn_with_state(
-            state.clone(),
+            crate::messages::MessagesConfig::new(&state.settings),
             crate::messages::middleware,
         ))
         .layer(from_fn_with_state(

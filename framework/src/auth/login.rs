@@ -22,7 +22,7 @@
 //! ```
 
 use std::net::SocketAddr;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::ConnectInfo;
 use axum::http::Extensions;
@@ -78,18 +78,11 @@ impl std::fmt::Display for LoginRefused {
     }
 }
 
-static THROTTLE: LazyLock<std::sync::Mutex<Option<Arc<Throttle>>>> =
-    LazyLock::new(Default::default);
+static THROTTLE: OnceLock<Throttle> = OnceLock::new();
 
 /// The process's login throttle, configured from the first site's settings.
-fn throttle(site: &SiteState) -> Arc<Throttle> {
-    let Ok(mut slot) = THROTTLE.lock() else {
-        return Arc::new(Throttle::new(ThrottleConfig::from_settings(&site.settings)));
-    };
-    slot.get_or_insert_with(|| {
-        Arc::new(Throttle::new(ThrottleConfig::from_settings(&site.settings)))
-    })
-    .clone()
+fn throttle(site: &SiteState) -> &'static Throttle {
+    THROTTLE.get_or_init(|| Throttle::new(ThrottleConfig::from_settings(&site.settings)))
 }
 
 /// The client's address, for throttling.
@@ -286,7 +279,12 @@ async fn current_user(extensions: &Extensions) -> Result<CurrentUser> {
             else {
                 return Ok(None);
             };
-            let permissions = user.get_all_permissions(conn)?;
+            // An active superuser has every permission without looking them up.
+            let permissions = if user.is_superuser {
+                Default::default()
+            } else {
+                user.get_all_permissions(conn)?
+            };
             Ok(Some((user, permissions)))
         })
         .await?;

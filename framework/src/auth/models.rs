@@ -139,6 +139,14 @@ pub struct UserPermission {
     pub permission_id: i64,
 }
 
+// The permission query reads the link tables in subqueries.
+diesel::allow_tables_to_appear_in_same_query!(
+    permission,
+    user_permission,
+    user_group,
+    group_permission
+);
+
 impl User {
     /// Django's `get_username()`.
     pub fn get_username(&self) -> &str {
@@ -204,13 +212,9 @@ impl User {
         email: &str,
         password: &str,
     ) -> Result<User> {
-        let mut user = User::new(username, email);
-        if password.is_empty() {
-            user.set_unusable_password();
-        } else {
-            user.set_password(password)?;
-        }
-        user.save(conn)
+        User::new(username, email)
+            .with_password(password)?
+            .save(conn)
     }
 
     /// Django's `create_superuser`: staff and superuser.
@@ -223,12 +227,17 @@ impl User {
         let mut user = User::new(username, email);
         user.is_staff = true;
         user.is_superuser = true;
-        if password.is_empty() {
-            user.set_unusable_password();
+        user.with_password(password)?.save(conn)
+    }
+
+    /// The user with `raw` hashed as its password, or an unusable one when `raw` is empty.
+    fn with_password(mut self, raw: &str) -> Result<User> {
+        if raw.is_empty() {
+            self.set_unusable_password();
         } else {
-            user.set_password(password)?;
+            self.set_password(raw)?;
         }
-        user.save(conn)
+        Ok(self)
     }
 
     /// An unsaved, active user with Django's normalisation: NFKC username, lower-cased email
@@ -255,27 +264,23 @@ impl User {
         let rows: Vec<(String, String)> = if self.is_superuser {
             query.load(conn)?
         } else {
-            // Plain id lists rather than joins: three small indexed lookups.
-            let mut ids: Vec<i64> = user_permission::table
+            // One query: the permissions given directly or through one of the groups.
+            let direct = user_permission::table
                 .filter(user_permission::user_id.eq(self.id))
-                .select(user_permission::permission_id)
-                .load(conn)?;
-            let groups: Vec<i64> = user_group::table
+                .select(user_permission::permission_id);
+            let groups = user_group::table
                 .filter(user_group::user_id.eq(self.id))
-                .select(user_group::group_id)
-                .load(conn)?;
-            if !groups.is_empty() {
-                ids.extend(
-                    group_permission::table
-                        .filter(group_permission::group_id.eq_any(groups))
-                        .select(group_permission::permission_id)
-                        .load::<i64>(conn)?,
-                );
-            }
-            if ids.is_empty() {
-                return Ok(Default::default());
-            }
-            query.filter(permission::id.eq_any(ids)).load(conn)?
+                .select(user_group::group_id);
+            let through_groups = group_permission::table
+                .filter(group_permission::group_id.eq_any(groups))
+                .select(group_permission::permission_id);
+            query
+                .filter(
+                    permission::id
+                        .eq_any(direct)
+                        .or(permission::id.eq_any(through_groups)),
+                )
+                .load(conn)?
         };
         Ok(rows
             .into_iter()
@@ -332,4 +337,66 @@ pub fn grant_permission(conn: &mut Connection, user: &User, perm: &str) -> Resul
         .save(conn)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::AuthConfig;
+    use crate::db::Db;
+    use crate::db::migrate::{self, Target};
+    use crate::db::url::DatabaseUrl;
+
+    #[test]
+    fn permissions_come_directly_and_through_groups() {
+        let db = Db::connect(&DatabaseUrl::sqlite_memory()).unwrap();
+        let apps: Vec<Box<dyn crate::App>> = vec![Box::new(AuthConfig)];
+        let mut conn = db.get().unwrap();
+        let graph = migrate::load(&apps).unwrap();
+        migrate::migrate(&mut conn, &graph, &Target::All, false, &mut |_| {}).unwrap();
+        crate::auth::permissions::create_permissions(&mut conn, &apps).unwrap();
+
+        let mut user = User::new("ann", "");
+        user.password = crate::auth::hashers::make_unusable_password();
+        let user = user.save(&mut conn).unwrap();
+        assert!(user.get_all_permissions(&mut conn).unwrap().is_empty());
+
+        grant_permission(&mut conn, &user, "auth.view_user").unwrap();
+        let editors = Group {
+            id: 0,
+            name: "editors".into(),
+        }
+        .save(&mut conn)
+        .unwrap();
+        let change_group = Permission::objects()
+            .filter(permission::codename.eq("change_group"))
+            .first::<Permission>(&mut *conn)
+            .unwrap();
+        GroupPermission {
+            id: 0,
+            group_id: editors.id,
+            permission_id: change_group.id,
+        }
+        .save(&mut conn)
+        .unwrap();
+        UserGroup {
+            id: 0,
+            user_id: user.id,
+            group_id: editors.id,
+        }
+        .save(&mut conn)
+        .unwrap();
+
+        let perms = user.get_all_permissions(&mut conn).unwrap();
+        let expected: std::collections::BTreeSet<String> =
+            ["auth.change_group".to_owned(), "auth.view_user".to_owned()].into();
+        assert_eq!(perms, expected);
+
+        let mut inactive = user.clone();
+        inactive.is_active = false;
+        assert!(inactive.get_all_permissions(&mut conn).unwrap().is_empty());
+        let mut superuser = user;
+        superuser.is_superuser = true;
+        assert_eq!(superuser.get_all_permissions(&mut conn).unwrap().len(), 24);
+    }
 }

@@ -120,7 +120,7 @@ impl Throttle {
             })
         };
         let refusal = refuse_for(pair_key(username, client), self.config.limit)
-            .or_else(|| refuse_for(client_key(client), self.config.limit * 4));
+            .or_else(|| refuse_for(client_key(client), self.config.limit.saturating_mul(4)));
         if let Some(retry_after) = refusal {
             return Verdict::Refuse { retry_after };
         }
@@ -156,7 +156,7 @@ impl Throttle {
             let times = failures.entry(key).or_default();
             times.push_back(now);
             // Only the newest `4 × limit` matter for any verdict.
-            while times.len() > self.config.limit * 4 {
+            while times.len() > self.config.limit.saturating_mul(4) {
                 times.pop_front();
             }
         }
