@@ -213,6 +213,28 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the test project (`tests/testsite`) at `base`, with `extra_settings` appended to
+/// its `settings.toml`; serve it with `PONY_BASE_DIR=<base>`.
+pub fn testsite_copy(base: &Path, extra_settings: &str) {
+    copy_tree(&workspace_root().join("tests/testsite"), base);
+    let file = base.join("settings.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\n{extra_settings}")).unwrap();
+}
+
+/// Runs the project binary `bin`'s `migrate`, then serves it with `runserver --noreload`, both
+/// with the environment `env`.
+pub fn migrate_and_serve(bin: &str, env: &[(&str, &str)]) -> Server {
+    let (code, out, err) = run(Command::new(bin).arg("migrate").envs(env.iter().copied()));
+    assert_eq!(code, 0, "migrate failed:\n{out}{err}");
+    let port = free_port();
+    let mut command = Command::new(bin);
+    command
+        .args(["runserver", "--noreload", &port.to_string()])
+        .envs(env.iter().copied());
+    Server::start(command, port)
+}
+
 /// `manage startproject NAME` in a temporary directory. Each test uses its own name: the
 /// projects share the workspace's target directory, where a binary is named after its project.
 pub fn new_project(name: &str) -> (tempfile::TempDir, PathBuf) {

@@ -41,14 +41,11 @@ System check identified 7 issues (0 silenced).
 fn a_hardened_site_passes_and_each_weakness_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let base = dir.path().join("site");
-    pony_tests::copy_tree(&pony_tests::workspace_root().join("tests/testsite"), &base);
-    let file = base.join("settings.toml");
-    let mut toml = std::fs::read_to_string(&file).unwrap();
-    toml.push_str(
+    pony_tests::testsite_copy(
+        &base,
         "SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = true\n\
          SECURE_HSTS_PRELOAD = true\nSECURE_SSL_REDIRECT = true\nCSRF_COOKIE_SECURE = true\n",
     );
-    std::fs::write(&file, &toml).unwrap();
     let check = |extra_env: &[(&str, &str)]| {
         run(Command::new(TESTSITE)
             .args(["check", "--deploy"])
@@ -80,8 +77,9 @@ fn a_hardened_site_passes_and_each_weakness_is_named() {
     assert_eq!(ids, ["security.W009", "security.W012"], "{stdout}");
     assert!(stdout.ends_with("System check identified 2 issues (0 silenced).\n"));
 
-    toml.push_str("X_FRAME_OPTIONS = 'SAMEORIGIN'\n");
-    std::fs::write(&file, &toml).unwrap();
+    let file = base.join("settings.toml");
+    let toml = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{toml}X_FRAME_OPTIONS = 'SAMEORIGIN'\n")).unwrap();
     let (_, stdout, _) = check(&[]);
     assert!(
         stdout.contains(

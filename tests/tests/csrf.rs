@@ -2,9 +2,7 @@
 //! cookies (see the `csrf` module of `src/bin/testsite.rs`).
 #![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
 
-use std::process::Command;
-
-use pony_tests::{Server, client, copy_tree, free_port, run, workspace_root};
+use pony_tests::{Server, client, migrate_and_serve, testsite_copy};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 
 const TESTSITE: &str = env!("CARGO_BIN_EXE_testsite");
@@ -18,31 +16,21 @@ struct Site {
 impl Site {
     fn start(debug: bool, extra: &str) -> Site {
         let dir = tempfile::tempdir().unwrap();
-        copy_tree(&workspace_root().join("tests/testsite"), dir.path());
-        let settings = dir.path().join("settings.toml");
-        let mut text = std::fs::read_to_string(&settings).unwrap();
-        text.push('\n');
-        text.push_str(extra);
-        std::fs::write(&settings, text).unwrap();
-        let (code, out, err) = run(Command::new(TESTSITE)
-            .arg("migrate")
-            .env("PONY_BASE_DIR", dir.path()));
-        assert_eq!(code, 0, "{out}{err}");
-        let port = free_port();
-        let mut command = Command::new(TESTSITE);
-        command
-            .args(["runserver", "--noreload", &port.to_string()])
-            .env("PONY_BASE_DIR", dir.path())
-            .env("DEBUG", if debug { "1" } else { "0" })
-            .env(
-                "SECRET_KEY",
-                "a-test-secret-that-is-long-enough-0123456789-abcdefghijkl",
-            )
-            .env("ALLOWED_HOSTS", "127.0.0.1,localhost");
-        Site {
-            server: Server::start(command, port),
-            _dir: dir,
-        }
+        testsite_copy(dir.path(), extra);
+        let base = dir.path().display().to_string();
+        let server = migrate_and_serve(
+            TESTSITE,
+            &[
+                ("PONY_BASE_DIR", &base),
+                ("DEBUG", if debug { "1" } else { "0" }),
+                (
+                    "SECRET_KEY",
+                    "a-test-secret-that-is-long-enough-0123456789-abcdefghijkl",
+                ),
+                ("ALLOWED_HOSTS", "127.0.0.1,localhost"),
+            ],
+        );
+        Site { server, _dir: dir }
     }
 
     fn url(&self, path: &str) -> String {

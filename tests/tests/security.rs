@@ -2,30 +2,17 @@
 //! redirect behind a TLS-terminating proxy, and the request-body limit (413).
 #![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
 
-use std::process::Command;
-
-use pony_tests::{Server, client, copy_tree, free_port, run, workspace_root};
+use pony_tests::{Server, client, migrate_and_serve, testsite_copy};
 
 const TESTSITE: &str = env!("CARGO_BIN_EXE_testsite");
 
 /// A testsite copy with `extra` appended to its settings (DEBUG on).
 fn start(extra: &str) -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&workspace_root().join("tests/testsite"), dir.path());
-    let settings = dir.path().join("settings.toml");
-    let text = std::fs::read_to_string(&settings).unwrap();
-    std::fs::write(&settings, format!("{text}\n{extra}")).unwrap();
-    let (code, out, err) = run(Command::new(TESTSITE)
-        .arg("migrate")
-        .env("PONY_BASE_DIR", dir.path()));
-    assert_eq!(code, 0, "{out}{err}");
-    let port = free_port();
-    let mut command = Command::new(TESTSITE);
-    command
-        .args(["runserver", "--noreload", &port.to_string()])
-        .env("PONY_BASE_DIR", dir.path())
-        .env("DEBUG", "1");
-    (dir, Server::start(command, port))
+    testsite_copy(dir.path(), extra);
+    let base = dir.path().display().to_string();
+    let server = migrate_and_serve(TESTSITE, &[("PONY_BASE_DIR", &base), ("DEBUG", "1")]);
+    (dir, server)
 }
 
 fn header(response: &reqwest::blocking::Response, name: &str) -> Option<String> {

@@ -33,11 +33,7 @@ impl Site {
         let mut env = vec![("DATABASE_URL".to_owned(), database_url)];
         if !settings.is_empty() {
             let base = dir.path().join("site");
-            pony_tests::copy_tree(&pony_tests::workspace_root().join("tests/testsite"), &base);
-            let file = base.join("settings.toml");
-            let mut toml = std::fs::read_to_string(&file).unwrap();
-            toml.push_str(settings);
-            std::fs::write(&file, toml).unwrap();
+            pony_tests::testsite_copy(&base, settings);
             env.push(("PONY_BASE_DIR".to_owned(), base.display().to_string()));
         }
         env.extend(
