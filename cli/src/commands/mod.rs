@@ -104,6 +104,36 @@ pub(crate) fn init_logging(development: bool) {
 }
 
 /// A multi-threaded runtime for the servers.
+/// Django's reminder when migrations are unapplied: "You have N unapplied migration(s). …"
+/// (without a final newline), or `None` when everything is applied.
+pub(crate) fn unapplied_migrations_notice(
+    apps: &[Box<dyn pony::App>],
+    conn: &mut pony::db::Connection,
+) -> pony::Result<Option<String>> {
+    let graph = pony::db::migrate::load(apps)?;
+    let applied = pony::db::migrate::applied(conn)?;
+    let unapplied: Vec<_> = graph
+        .full_plan()
+        .iter()
+        .filter(|key| !applied.contains(*key))
+        .collect();
+    if unapplied.is_empty() {
+        return Ok(None);
+    }
+    let mut labels: Vec<&str> = Vec::new();
+    for key in &unapplied {
+        if !labels.contains(&key.app.as_str()) {
+            labels.push(&key.app);
+        }
+    }
+    Ok(Some(format!(
+        "\nYou have {} unapplied migration(s). Your project may not work properly until you \
+         apply the migrations for app(s): {}.\nRun 'cargo manage migrate' to apply them.",
+        unapplied.len(),
+        labels.join(", ")
+    )))
+}
+
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()

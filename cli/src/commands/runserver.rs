@@ -95,34 +95,12 @@ fn serve(project: Project, socket: TcpListener, addrport: &AddrPort) -> CommandR
 /// Django's start-up reminder: "You have N unapplied migration(s)…".
 fn warn_about_unapplied_migrations(site: &pony::Site) {
     let Some(db) = site.db() else { return };
-    let unapplied = db.get().and_then(|mut conn| {
-        let graph = pony::db::migrate::load(site.apps())?;
-        let applied = pony::db::migrate::applied(&mut conn)?;
-        Ok(graph
-            .full_plan()
-            .iter()
-            .filter(|key| !applied.contains(*key))
-            .cloned()
-            .collect::<Vec<_>>())
-    });
-    match unapplied {
-        Ok(unapplied) if !unapplied.is_empty() => {
-            let mut apps: Vec<&str> = Vec::new();
-            for key in &unapplied {
-                if !apps.contains(&key.app.as_str()) {
-                    apps.push(&key.app);
-                }
-            }
-            println!(
-                "{}",
-                Style::Notice.out(&format!(
-                    "\nYou have {} unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): {}.\nRun 'cargo manage migrate' to apply them.\n",
-                    unapplied.len(),
-                    apps.join(", ")
-                ))
-            );
-        }
-        Ok(_) => {}
+    let notice = db
+        .get()
+        .and_then(|mut conn| super::unapplied_migrations_notice(site.apps(), &mut conn));
+    match notice {
+        Ok(Some(notice)) => println!("{}", Style::Notice.out(&format!("{notice}\n"))),
+        Ok(None) => {}
         Err(error) => println!(
             "{}",
             Style::Notice.out(&format!("Could not check migrations: {error}\n"))

@@ -4,6 +4,7 @@
 use pony::Project;
 use pony::auth::validators::validate_username;
 use pony::db::Connection;
+use pony::forms::messages::{INVALID_EMAIL, max_length};
 use unicode_normalization::UnicodeNormalization;
 
 use super::CommandError;
@@ -30,35 +31,10 @@ pub(crate) fn require_auth_app(project: &Project, command: &str) -> Result<(), C
 /// Django's `requires_migrations_checks`: a notice when migrations are unapplied (the auth
 /// tables may not exist yet), before the command goes on.
 pub(crate) fn warn_about_unapplied_migrations(project: &Project, conn: &mut Connection) {
-    let unapplied = pony::db::migrate::load(project.installed_apps()).and_then(|graph| {
-        let applied = pony::db::migrate::applied(conn)?;
-        Ok(graph
-            .full_plan()
-            .iter()
-            .filter(|key| !applied.contains(*key))
-            .map(|key| key.app.clone())
-            .collect::<Vec<_>>())
-    });
     // A failed check is not the command's failure: its own queries report what is wrong.
-    let Ok(unapplied) = unapplied else { return };
-    if unapplied.is_empty() {
-        return;
+    if let Ok(Some(notice)) = super::unapplied_migrations_notice(project.installed_apps(), conn) {
+        println!("{}", Style::Notice.out(&notice));
     }
-    let mut apps: Vec<&str> = Vec::new();
-    for app in &unapplied {
-        if !apps.contains(&app.as_str()) {
-            apps.push(app);
-        }
-    }
-    println!(
-        "{}",
-        Style::Notice.out(&format!(
-            "\nYou have {} unapplied migration(s). Your project may not work properly until you \
-             apply the migrations for app(s): {}.\nRun 'cargo manage migrate' to apply them.",
-            unapplied.len(),
-            apps.join(", ")
-        ))
-    );
 }
 
 /// The operating system's name for the current user, as Python's `getpass.getuser()`: the
@@ -123,21 +99,8 @@ pub(crate) fn clean_username(value: &str) -> Result<(), String> {
     if value.is_empty() {
         return Err("This field cannot be blank.".to_owned());
     }
-    let mut errors = Vec::new();
-    if let Err(message) = validate_username(value) {
-        errors.push(message);
-    }
-    let length = value.chars().count();
-    if length > USERNAME_MAX_LENGTH {
-        errors.push(format!(
-            "Ensure this value has at most {USERNAME_MAX_LENGTH} characters (it has {length})."
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors.join("; "))
-    }
+    let characters = validate_username(value).err();
+    joined([characters, too_long(value, USERNAME_MAX_LENGTH)])
 }
 
 /// Django's `User.email` field `clean()`: blank is allowed, anything else must pass Django's
@@ -146,20 +109,23 @@ pub(crate) fn clean_email(value: &str) -> Result<(), String> {
     if value.is_empty() {
         return Ok(());
     }
-    let mut errors = Vec::new();
-    if !pony::forms::is_valid_email(value) {
-        errors.push("Enter a valid email address.".to_owned());
-    }
+    let invalid = (!pony::forms::is_valid_email(value)).then(|| INVALID_EMAIL.to_owned());
+    joined([invalid, too_long(value, 254)])
+}
+
+/// Django's `MaxLengthValidator` message, when `value` is longer than `limit` characters.
+fn too_long(value: &str, limit: usize) -> Option<String> {
     let length = value.chars().count();
-    if length > 254 {
-        errors.push(format!(
-            "Ensure this value has at most 254 characters (it has {length})."
-        ));
-    }
-    if errors.is_empty() {
+    (length > limit).then(|| max_length(limit, length))
+}
+
+/// The messages as one `ValidationError` prints them: joined with "; ".
+fn joined(messages: [Option<String>; 2]) -> Result<(), String> {
+    let messages: Vec<String> = messages.into_iter().flatten().collect();
+    if messages.is_empty() {
         Ok(())
     } else {
-        Err(errors.join("; "))
+        Err(messages.join("; "))
     }
 }
 
