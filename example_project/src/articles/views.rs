@@ -11,7 +11,7 @@ use pony::prelude::*;
 use serde::Serialize;
 
 use super::forms::ArticleForm;
-use super::models::{Article, article};
+use super::models::Article;
 
 /// Articles per page of the list.
 const PER_PAGE: u64 = 10;
@@ -22,6 +22,7 @@ struct ArticleView {
     id: i64,
     title: String,
     content: String,
+    author_id: i64,
     author: String,
     created_at: DateTime,
     updated_at: DateTime,
@@ -31,6 +32,7 @@ impl ArticleView {
     fn new(article: Article, authors: &HashMap<i64, String>) -> Self {
         ArticleView {
             author: authors.get(&article.author_id).cloned().unwrap_or_default(),
+            author_id: article.author_id,
             id: article.id,
             title: article.title,
             content: article.content,
@@ -83,7 +85,7 @@ pub async fn detail(Path(pk): Path<i64>, db: Db, request: Request) -> pony::Resu
             Ok(ArticleView::new(article, &authors))
         })
         .await?;
-    let can_edit = request.user().username() == article.author;
+    let can_edit = request.user().id() == Some(article.author_id);
     render(&request, "articles/detail.html", context! { article, can_edit })
 }
 
@@ -150,11 +152,7 @@ pub async fn delete(
     request: Request,
 ) -> pony::Result<Response> {
     let article = own_article(&db, pk, &user).await?;
-    db.run(move |conn| {
-        diesel::delete(article::table.filter(article::id.eq(article.id))).execute(conn)?;
-        Ok(())
-    })
-    .await?;
+    db.run(move |conn| article.delete(conn)).await?;
     messages::success(&request, "The article was deleted.")?;
     redirect("articles:index")
 }
