@@ -31,7 +31,16 @@ pub const DEV_SECRET_KEY_FILE: &str = ".secret_key";
 /// Hosts allowed in DEBUG when `ALLOWED_HOSTS` is empty, as in Django.
 const DEBUG_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
 /// Names whose values are masked wherever settings are displayed (Django's `HIDDEN_SETTINGS`).
-const HIDDEN_SETTING_WORDS: [&str; 6] = ["API", "KEY", "PASS", "SECRET", "SIGNATURE", "TOKEN"];
+const HIDDEN_SETTING_WORDS: [&str; 8] = [
+    "API",
+    "AUTH",
+    "TOKEN",
+    "KEY",
+    "SECRET",
+    "PASS",
+    "SIGNATURE",
+    "HTTP_COOKIE",
+];
 
 /// The project's settings, loaded once at start-up.
 ///
@@ -66,6 +75,12 @@ pub struct Settings {
     pub staticfiles_dir: PathBuf,
     /// `DATA_UPLOAD_MAX_MEMORY_SIZE`: the largest request body accepted (Django: 2.5 MiB).
     pub data_upload_max_memory_size: usize,
+    /// `DATA_UPLOAD_MAX_NUMBER_FIELDS`: the most GET or POST fields a request may send (Django:
+    /// 1000; `false` in the file for no limit).
+    pub data_upload_max_number_fields: Option<usize>,
+    /// `DATA_UPLOAD_MAX_NUMBER_FILES`: the most files a multipart body may send (Django: 100;
+    /// `false` for no limit).
+    pub data_upload_max_number_files: Option<usize>,
     /// The `SESSION_*` settings.
     pub session: SessionSettings,
     /// Django's `CSRF_*` settings.
@@ -168,6 +183,12 @@ impl Settings {
             data_upload_max_memory_size: file
                 .get("DATA_UPLOAD_MAX_MEMORY_SIZE")?
                 .unwrap_or(2_621_440),
+            data_upload_max_number_fields: file
+                .limit("DATA_UPLOAD_MAX_NUMBER_FIELDS")?
+                .unwrap_or(Some(1000)),
+            data_upload_max_number_files: file
+                .limit("DATA_UPLOAD_MAX_NUMBER_FILES")?
+                .unwrap_or(Some(100)),
             session: SessionSettings::load(&file, &env)?,
             csrf: CsrfSettings::load(&file)?,
             secure: SecureSettings::load(&file)?,
@@ -263,12 +284,7 @@ impl Settings {
             if pairs.iter().any(|(known, _)| known == key) {
                 continue;
             }
-            let shown = if is_hidden_setting(key) {
-                MASK.to_owned()
-            } else {
-                value.to_string()
-            };
-            pairs.push((key.clone(), shown));
+            pairs.push((key.clone(), cleanse_setting(key, value).to_string()));
         }
         pairs.sort();
         pairs
@@ -486,6 +502,33 @@ pub(crate) fn is_hidden_setting(name: &str) -> bool {
     HIDDEN_SETTING_WORDS.iter().any(|word| upper.contains(word))
 }
 
+/// Django's `cleanse_setting`: the value, masked when its name looks secret, with every
+/// table inside it cleansed the same way, at any depth.
+///
+/// ```
+/// let value: toml::Value = toml::from_str("DB = { NAME = 'x', PASSWORD = 'p', REPLICAS = [{ PASSWORD = 'q' }] }").unwrap();
+/// let shown = pony::conf::cleanse_setting("DB", &value["DB"]).to_string();
+/// assert!(!shown.contains("'p'") && !shown.contains("\"p\"") && !shown.contains("\"q\""), "{shown}");
+/// assert!(shown.contains("NAME = \"x\""), "{shown}");
+/// ```
+pub fn cleanse_setting(key: &str, value: &toml::Value) -> toml::Value {
+    if is_hidden_setting(key) {
+        return toml::Value::String(MASK.to_owned());
+    }
+    match value {
+        toml::Value::Table(table) => toml::Value::Table(
+            table
+                .iter()
+                .map(|(key, value)| (key.clone(), cleanse_setting(key, value)))
+                .collect(),
+        ),
+        toml::Value::Array(items) => {
+            toml::Value::Array(items.iter().map(|v| cleanse_setting("", v)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 /// `postgres://user:secret@host/db` → `postgres://user:********************@host/db`.
 fn mask_url_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -516,6 +559,17 @@ impl FileSettings<'_> {
                 self.path.display()
             ))
         })
+    }
+}
+
+impl FileSettings<'_> {
+    /// A count limit: a number, or `false` for none (Django's `None`).
+    fn limit(&self, key: &str) -> Result<Option<Option<usize>>> {
+        match self.table.get(key) {
+            None => Ok(None),
+            Some(toml::Value::Boolean(false)) => Ok(Some(None)),
+            Some(_) => Ok(Some(self.get::<usize>(key)?)),
+        }
     }
 }
 

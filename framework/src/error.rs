@@ -28,6 +28,14 @@ pub enum Error {
     /// The body is larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` bytes (Django's
     /// `RequestDataTooBig`), answered with 413.
     RequestDataTooBig(usize),
+    /// More fields than `DATA_UPLOAD_MAX_NUMBER_FIELDS` (Django's `TooManyFieldsSent`), a 400.
+    TooManyFieldsSent,
+    /// More files than `DATA_UPLOAD_MAX_NUMBER_FILES` (Django's `TooManyFilesSent`), a 400.
+    TooManyFilesSent,
+    /// A multipart body that cannot be parsed (Django's `MultiPartParserError`), a 400.
+    MultiPartParserError(String),
+    /// The client did not send the whole body in time, answered with 408.
+    RequestTimeout,
     /// The `Host` header is not in `ALLOWED_HOSTS` (Django's `DisallowedHost`).
     DisallowedHost(String),
     /// A URL name or its arguments did not match any route (Django's `NoReverseMatch`).
@@ -92,8 +100,13 @@ impl Error {
         match self {
             Error::Http404(_) => StatusCode::NOT_FOUND,
             Error::PermissionDenied(_) => StatusCode::FORBIDDEN,
-            Error::BadRequest(_) | Error::DisallowedHost(_) => StatusCode::BAD_REQUEST,
+            Error::BadRequest(_)
+            | Error::DisallowedHost(_)
+            | Error::TooManyFieldsSent
+            | Error::TooManyFilesSent
+            | Error::MultiPartParserError(_) => StatusCode::BAD_REQUEST,
             Error::RequestDataTooBig(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -106,6 +119,10 @@ impl Error {
             Error::BadRequest(_) => "BadRequest",
             Error::DisallowedHost(_) => "DisallowedHost",
             Error::RequestDataTooBig(_) => "RequestDataTooBig",
+            Error::TooManyFieldsSent => "TooManyFieldsSent",
+            Error::TooManyFilesSent => "TooManyFilesSent",
+            Error::MultiPartParserError(_) => "MultiPartParserError",
+            Error::RequestTimeout => "RequestTimeout",
             Error::NoReverseMatch(_) => "NoReverseMatch",
             Error::ImproperlyConfigured(_) => "ImproperlyConfigured",
             Error::Template(_) => "TemplateError",
@@ -136,7 +153,15 @@ impl fmt::Display for Error {
             Error::BadRequest(message)
             | Error::DisallowedHost(message)
             | Error::NoReverseMatch(message)
+            | Error::MultiPartParserError(message)
             | Error::ImproperlyConfigured(message) => f.write_str(message),
+            Error::TooManyFieldsSent => f.write_str(
+                "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.",
+            ),
+            Error::TooManyFilesSent => f.write_str(
+                "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES.",
+            ),
+            Error::RequestTimeout => f.write_str("The request body was not sent in time."),
             Error::RequestDataTooBig(limit) => write!(
                 f,
                 "Request body exceeded DATA_UPLOAD_MAX_MEMORY_SIZE ({limit} bytes)."

@@ -174,7 +174,8 @@ pub struct Site {
     router: Router,
 }
 
-/// One request's path through pony's middleware, outermost first: log → security headers →
+/// One request's path through pony's middleware, outermost first: log → request-head limits →
+/// security headers →
 /// error pages (and panics) → allowed hosts → HTTPS redirect → sessions → authentication
 /// (`request.user`) → CSRF → messages → static files (DEBUG) → the project's routes, with
 /// APPEND_SLASH and the 404 page as the fallback. Sessions and authentication are there when
@@ -222,6 +223,9 @@ fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
         .layer(from_fn_with_state(
             state.clone(),
             crate::security::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::security::limit_request_head,
         ))
         .layer(axum::middleware::from_fn(middleware::log_request))
 }

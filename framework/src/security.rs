@@ -20,6 +20,37 @@ use crate::conf::Settings;
 use crate::error::Error;
 use crate::project::SiteState;
 
+/// The longest request target and header line accepted (gunicorn's `limit_request_line` and
+/// `limit_request_field_size`, which sit in front of most Django deployments).
+pub(crate) const MAX_LINE_BYTES: usize = 8190;
+
+/// Refuses a request whose target is over [`MAX_LINE_BYTES`] (414) or with a header line over
+/// it (431), before any other work: pony's server already caps the whole head, this keeps
+/// any one value (a cookie, a query string) to what a real client sends.
+pub(crate) async fn limit_request_head(request: Request, next: Next) -> Response {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    if target > MAX_LINE_BYTES {
+        return (StatusCode::URI_TOO_LONG, "Request-URI Too Long").into_response();
+    }
+    let longest_header = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + 2 + value.len())
+        .max()
+        .unwrap_or(0);
+    if longest_header > MAX_LINE_BYTES {
+        return (
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "Request Header Fields Too Large",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
 /// Refuses requests for hosts not in `ALLOWED_HOSTS` (Django's `DisallowedHost`, a 400).
 pub(crate) async fn validate_host(
     State(site): State<Arc<SiteState>>,

@@ -26,6 +26,12 @@ use tower::ServiceExt;
 const FIRST_REQUEST_GRACE: Duration = Duration::from_secs(1);
 /// How long a client may take to send a request's headers (slow-loris protection).
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most bytes a request's head (request line and headers) may take: far below hyper's
+/// ~400 KiB default, so an idle connection cannot pin much memory. A longer head is answered
+/// with 431; each line is further capped at 8 KiB by [`crate::security::limit_request_head`].
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// The most header fields a request may have (gunicorn's `limit_request_fields`).
+const MAX_HEADERS: usize = 100;
 
 /// Serves `router` on `listener` until `shutdown` completes, then drains the connections.
 pub(crate) async fn serve(
@@ -75,7 +81,9 @@ async fn serve_connection(
     };
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .max_headers(MAX_HEADERS);
     let connection = http
         .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
         .with_upgrades();

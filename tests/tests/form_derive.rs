@@ -277,8 +277,8 @@ fn forms_go_into_template_contexts() {
 }
 
 #[test]
-fn bodies_that_cannot_be_read_are_form_errors() {
-    let data = FormData::from_urlencoded(b"username=%FF&password1=a&password2=a");
+fn values_that_are_not_text_are_form_errors() {
+    let data = FormData::parse(b"username=%FF&password1=a&password2=a");
     let form = pony::forms::BoundForm::<SignupForm>::bound(data);
     assert_eq!(form.errors().get("username"), ["Enter a valid value."]);
 }

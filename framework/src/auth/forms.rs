@@ -128,6 +128,8 @@ impl BoundForm<UserCreationForm> {
     /// and the loser gets the same form error as if the name had been taken before (where
     /// Django answers with a 500).
     pub async fn save(&mut self, request: &Request) -> Result<Option<User>> {
+        // As Django's auth views: no submitted value shows on the DEBUG error page.
+        crate::http::sensitive_post_parameters(request, &[]);
         let db = database(request)?;
         // As Django: the username and password checks that need more than the field itself
         // run whenever their field cleaned, so every problem is reported at once.
@@ -172,6 +174,8 @@ impl BoundForm<AuthenticationForm> {
     /// Validates and authenticates; `None` leaves Django's "Please enter a correct username
     /// and password…" (or the throttling message) as a non-field error.
     pub async fn authenticate(&mut self, request: &Request) -> Result<Option<User>> {
+        // As Django's auth views: no submitted value shows on the DEBUG error page.
+        crate::http::sensitive_post_parameters(request, &[]);
         let Some(form) = self.cleaned_data() else {
             return Ok(None);
         };
@@ -193,6 +197,8 @@ impl BoundForm<PasswordChangeForm> {
     /// Checks the old password and the new ones (validators included), saves the new hash
     /// and keeps this session logged in (every other session of the user is logged out).
     pub async fn save(&mut self, request: &Request) -> Result<bool> {
+        // As Django's auth views: no submitted value shows on the DEBUG error page.
+        crate::http::sensitive_post_parameters(request, &[]);
         let current = request.user();
         let Some(user) = current.user().cloned() else {
             return Err(Error::permission_denied(""));

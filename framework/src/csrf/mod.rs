@@ -20,7 +20,6 @@
 //! same-origin or trusted; the cookie must exist; the token must match it. A refused request
 //! gets Django's 403 page, with the reason when DEBUG is on.
 
-mod body;
 mod exempt;
 mod failure;
 mod origin;
@@ -28,22 +27,24 @@ mod token;
 
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http_body_util::BodyExt;
 use minijinja::value::{Object, ObjectRepr, Value};
 
 use crate::conf::CsrfSettings;
 use crate::error::Error;
+use crate::http::body::{self, BodyLimits, ParsedForm};
 use crate::project::SiteState;
 use crate::templates::Context;
 
-pub use body::FORM_FIELD;
 pub use exempt::{CsrfExempt, csrf_exempt};
+
+/// The form field that carries the token.
+pub const FORM_FIELD: &str = "csrfmiddlewaretoken";
 
 /// Anything that carries a request's extensions, where middleware leaves per-request state:
 /// pony's [`Request`](crate::http::Request), axum's request or its [`Parts`].
@@ -336,13 +337,17 @@ async fn check(
         Some(Ok(secret)) => secret,
     };
 
+    // Django reads `request.POST` here: the body is read and parsed once, with Django's
+    // limits, by the parser every other reader uses (linear in the body's size, so it may
+    // run on this worker), and handed on to the view in the request's extensions.
     let (request, posted) = if request.method() == Method::POST && body::is_form(request.headers())
     {
-        let (parts, body) = request.into_parts();
-        let bytes = read_body(body, settings.data_upload_max_memory_size)
-            .await
-            .map_err(Refusal::Error)?;
-        let posted = body::form_token(&parts.headers, &bytes);
+        let (mut parts, bytes) = request.into_parts();
+        let limits = BodyLimits::of(settings);
+        let bytes = body::read(bytes, &limits).await.map_err(Refusal::Error)?;
+        let post = body::parse_form(&parts.headers, &bytes, &limits).map_err(Refusal::Error)?;
+        let posted = post.get(FORM_FIELD).map(str::to_owned);
+        parts.extensions.insert(ParsedForm(Arc::new(post)));
         (Request::from_parts(parts, Body::from(bytes)), posted)
     } else {
         (request, None)
@@ -365,20 +370,6 @@ async fn check(
         return Err(bad_token_message("incorrect", source, header_name).into());
     }
     Ok(request)
-}
-
-/// Reads the body up to `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 beyond), so the handler can read
-/// it again.
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, Error> {
-    match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            Err(Error::RequestDataTooBig(limit))
-        }
-        Err(error) => Err(Error::BadRequest(format!(
-            "The request body could not be read: {error}"
-        ))),
-    }
 }
 
 /// Django's `_bad_token_message`: "CSRF token from POST has incorrect length." or

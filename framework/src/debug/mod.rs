@@ -15,7 +15,7 @@ use minijinja::{Environment, context};
 
 use crate::conf::{MASK, is_hidden_setting};
 use crate::error::{Error, PanicReport};
-use crate::http::DebugData;
+use crate::http::{DebugData, QueryDict};
 use crate::project::SiteState;
 
 /// The head of a request, kept before the handler consumes it.
@@ -67,7 +67,9 @@ impl RequestHead {
             .collect()
     }
 
-    fn cookies(&self) -> Vec<(String, String)> {
+    /// The cookies, the session's (whatever `SESSION_COOKIE_NAME` calls it) and secret-looking
+    /// ones masked.
+    fn cookies(&self, session_cookie: &str) -> Vec<(String, String)> {
         self.headers
             .get_all(header::COOKIE)
             .iter()
@@ -75,21 +77,49 @@ impl RequestHead {
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| {
                 let (name, value) = pair.trim().split_once('=')?;
-                let shown = if is_hidden_setting(name) || name == "sessionid" {
-                    MASK.to_owned()
-                } else {
-                    value.to_owned()
-                };
-                Some((name.to_owned(), shown))
+                let secret = is_hidden_setting(name) || name == session_cookie;
+                Some((name.to_owned(), masked_if(secret, value)))
             })
             .collect()
     }
 
     fn query(&self) -> Vec<(String, String)> {
-        form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect()
+        QueryDict::parse(self.uri.query().unwrap_or("").as_bytes())
+            .pairs()
+            .to_vec()
     }
+}
+
+fn masked_if(secret: bool, value: &str) -> String {
+    if secret {
+        MASK.to_owned()
+    } else {
+        value.to_owned()
+    }
+}
+
+/// The POST values, masked where the view declared them sensitive or their names look secret
+/// (Django's `get_post_parameters`).
+fn post_pairs(data: &DebugData) -> Vec<(String, String)> {
+    let Some(post) = &data.post else {
+        return Vec::new();
+    };
+    post.iter()
+        .map(|(name, value)| {
+            let secret = data.sensitive_post.covers(name) || is_hidden_setting(name);
+            (name.to_owned(), masked_if(secret, value))
+        })
+        .collect()
+}
+
+/// The session's data, with secret-looking keys (`_auth_user_hash`, …) masked.
+fn session_pairs(data: &DebugData) -> Option<Vec<(String, String)>> {
+    data.session.as_ref().map(|pairs| {
+        pairs
+            .iter()
+            .map(|(key, value)| (key.clone(), masked_if(is_hidden_setting(key), value)))
+            .collect()
+    })
 }
 
 /// The page for `error`, as the settings want it.
@@ -165,9 +195,9 @@ fn technical_page(
         server_time => chrono::Local::now().format("%a, %d %b %Y %H:%M:%S %z").to_string(),
         user => data.user.clone(),
         get => head.query(),
-        post => data.post.clone(),
-        cookies => head.cookies(),
-        session => data.session.clone(),
+        post => post_pairs(data),
+        cookies => head.cookies(&site.settings.session.cookie_name),
+        session => session_pairs(data),
         meta => head.meta(),
         settings_file => site.settings.settings_file.display().to_string(),
         settings => site.settings.display_pairs(),
@@ -203,6 +233,7 @@ fn plain_page(error: &Error) -> String {
             "Payload Too Large (413)",
             "<h1>Payload Too Large (413)</h1>",
         ),
+        408 => ("Request Timeout (408)", "<h1>Request Timeout (408)</h1>"),
         _ => ("Server Error (500)", "<h1>Server Error (500)</h1>"),
     };
     format!(

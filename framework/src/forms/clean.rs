@@ -1,7 +1,7 @@
 //! Cleaning one field in Django's order: parse (`to_python`), `validate` (required, choices),
 //! the validators (email, lengths, all run, all reported), then the field's `clean` hook.
 
-use super::data::FormData;
+use super::FormData;
 use super::email::is_valid_email;
 use super::errors::{FormErrors, ValidationError};
 use super::fields::FieldSpec;
@@ -204,7 +204,7 @@ mod tests {
 
     #[test]
     fn undecodable_values_are_field_errors() {
-        let data = FormData::from_urlencoded(b"name=%FF");
+        let data = FormData::parse(b"name=%FF");
         let name = FieldSpec::of::<String>("name");
         assert_eq!(
             clean_field::<String>(&data, &name),

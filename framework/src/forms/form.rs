@@ -7,10 +7,9 @@ use std::sync::OnceLock;
 use crate::error::{Error, Result};
 use crate::http::{QueryDict, Request};
 
-use super::data::FormData;
+use super::FormData;
 use super::errors::FormErrors;
 use super::fields::FieldSpec;
-use super::messages;
 use super::render::{FieldView, FormView};
 
 /// A form class: a struct whose fields are the form's fields. Implemented by
@@ -46,14 +45,23 @@ pub trait Form: Sized + Send + Sync + 'static {
     fn initial_values(&self) -> Vec<Option<String>>;
 
     /// A form bound to a request's POST body (urlencoded or multipart), Django's
-    /// `Form(request.POST)`. A body that cannot be read becomes form errors.
+    /// `Form(request.POST)`. The values of password fields never show on the DEBUG error
+    /// page (see [`sensitive_post_parameters`](crate::http::sensitive_post_parameters)).
     fn bind(request: &Request) -> BoundForm<Self> {
-        BoundForm::bound(FormData::from_body(&request.headers, &request.body))
+        let passwords: Vec<&str> = Self::fields()
+            .iter()
+            .filter(|field| field.widget == super::Widget::Password)
+            .map(|field| field.name)
+            .collect();
+        if !passwords.is_empty() {
+            crate::http::sensitive_post_parameters(request, &passwords);
+        }
+        BoundForm::bound(request.post().clone())
     }
 
     /// A form bound to a [`QueryDict`] (`request.query()` for a search form).
     fn bind_data(data: &QueryDict) -> BoundForm<Self> {
-        BoundForm::bound(FormData::from_query(data))
+        BoundForm::bound(data.clone())
     }
 
     /// An empty form, Django's `Form()` for a GET.
@@ -182,10 +190,6 @@ impl<F: Form> BoundForm<F> {
                 errors,
             };
         };
-        if let Some(reason) = data.unreadable_reason() {
-            tracing::debug!("form data could not be read: {reason}");
-            errors.add(None, messages::UNREADABLE_FORM);
-        }
         let partial = F::clean_fields(data, &mut errors);
         F::clean(&partial, &mut errors);
         let cleaned = if errors.is_empty() {

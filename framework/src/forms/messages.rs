@@ -10,9 +10,6 @@ pub const INVALID_EMAIL: &str = "Enter a valid email address.";
 pub const INVALID_DATE: &str = "Enter a valid date.";
 /// Submitted bytes that are not UTF-8 text (Django's generic validator message).
 pub const INVALID_VALUE: &str = "Enter a valid value.";
-/// A body that could not be read as form data at all.
-pub const UNREADABLE_FORM: &str =
-    "The submitted form could not be read. Please check it and submit it again.";
 
 /// "Select a valid choice. X is not one of the available choices."
 pub fn invalid_choice(value: &str) -> String {

@@ -102,19 +102,19 @@
 //! ```
 
 mod clean;
-mod data;
 mod email;
 mod errors;
 mod fields;
 mod form;
 pub mod messages;
-mod multipart;
 mod render;
 mod template;
 mod values;
 
 pub use clean::{clean_field, clean_with_hook};
-pub use data::FormData;
+/// The data a form is bound to: Django's `QueryDict` — `request.post()`, `request.query()`,
+/// or [`QueryDict::from_pairs`](crate::http::QueryDict::from_pairs).
+pub type FormData = crate::http::QueryDict;
 pub use email::is_valid_email;
 pub use errors::{FormErrors, ValidationError};
 pub use fields::{FieldKind, FieldSpec, Widget, pretty_name};

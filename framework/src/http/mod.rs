@@ -14,6 +14,7 @@
 //! }
 //! ```
 
+pub mod body;
 mod debug_record;
 mod query_dict;
 mod request;
@@ -22,7 +23,7 @@ mod shortcuts;
 /// URL parameters: `Path(pk): Path<i64>` for a route `<int:pk>/` (axum's extractor).
 pub use axum::extract::Path;
 
-pub use debug_record::{DebugData, DebugRecord};
+pub use debug_record::{DebugData, DebugRecord, SensitivePost, sensitive_post_parameters};
 pub use query_dict::QueryDict;
 pub use request::Request;
 pub(crate) use shortcuts::found;

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, Uri, header};
-use http_body_util::BodyExt;
+use axum::http::{HeaderMap, Method, Uri};
 use minijinja::value::Value;
 
+use super::body::{self, BodyLimits, ParsedForm};
 use super::{DebugRecord, QueryDict};
 use crate::conf::Settings;
 use crate::db::Db;
@@ -19,7 +19,10 @@ use crate::templates::Context;
 /// The current request, as a Django view sees it: method, path, headers, query and body.
 ///
 /// It reads the whole body (up to `DATA_UPLOAD_MAX_MEMORY_SIZE`, else 413), so it is the last
-/// argument of a handler; path parameters and other parts-extractors come before it.
+/// argument of a handler; path parameters and other parts-extractors come before it. The
+/// query string, and a POST's form body, are parsed once here with Django's limits (see
+/// [`body`](super::body)): too many fields, or a malformed multipart body, are a 400 before
+/// the view runs.
 #[derive(Debug)]
 pub struct Request {
     /// `request.method`.
@@ -32,6 +35,8 @@ pub struct Request {
     pub extensions: axum::http::Extensions,
     /// `request.body`.
     pub body: Bytes,
+    query: QueryDict,
+    post: Arc<QueryDict>,
     site: Arc<SiteState>,
 }
 
@@ -49,18 +54,15 @@ impl Request {
             .unwrap_or("/")
     }
 
-    /// `request.GET`.
-    pub fn query(&self) -> QueryDict {
-        QueryDict::parse(self.uri.query().unwrap_or("").as_bytes())
+    /// `request.GET`: the query string's parameters.
+    pub fn query(&self) -> &QueryDict {
+        &self.query
     }
 
-    /// `request.POST`: the urlencoded form body (empty for other content types).
-    pub fn post(&self) -> QueryDict {
-        if is_urlencoded(&self.headers) {
-            QueryDict::parse(&self.body)
-        } else {
-            QueryDict::default()
-        }
+    /// `request.POST`: the fields of a POST's urlencoded or multipart body; empty for other
+    /// methods and content types, as in Django.
+    pub fn post(&self) -> &QueryDict {
+        &self.post
     }
 
     /// Whether this is a POST, like `request.method == "POST"`.
@@ -84,8 +86,8 @@ impl Request {
 
     /// The template variable `request` (method, path, full_path, GET).
     pub(super) fn template_value(&self) -> Value {
-        let get: std::collections::BTreeMap<String, String> =
-            self.query().pairs().iter().rev().cloned().collect();
+        // Collected in order, so a repeated name shows its last value, as `QueryDict` does.
+        let get: std::collections::BTreeMap<&str, &str> = self.query.iter().collect();
         let mut context = Context::new();
         context.insert("method", self.method.as_str());
         context.insert("path", self.path());
@@ -95,18 +97,11 @@ impl Request {
     }
 }
 
-fn is_urlencoded(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
-}
-
 impl<S: Send + Sync> FromRequest<S> for Request {
     type Rejection = Error;
 
     async fn from_request(request: axum::extract::Request, _: &S) -> Result<Self> {
-        let (parts, body) = request.into_parts();
+        let (mut parts, body) = request.into_parts();
         let site = parts
             .extensions
             .get::<Arc<SiteState>>()
@@ -116,31 +111,33 @@ impl<S: Send + Sync> FromRequest<S> for Request {
                     "pony::Request used outside a pony project's router".to_owned(),
                 )
             })?;
-        let limit = site.settings.data_upload_max_memory_size;
-        let body = match http_body_util::Limited::new(body, limit).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-                return Err(Error::RequestDataTooBig(limit));
+        let limits = BodyLimits::of(&site.settings);
+        let query = body::parse_query(parts.uri.query().unwrap_or(""), &limits)?;
+        let body = body::read(body, &limits).await?;
+        let post = match parts.extensions.remove::<ParsedForm>() {
+            // The CSRF check already parsed this body.
+            Some(ParsedForm(post)) => post,
+            None if parts.method == Method::POST => {
+                Arc::new(body::parse_form(&parts.headers, &body, &limits)?)
             }
-            Err(error) => {
-                return Err(Error::BadRequest(format!(
-                    "The request body could not be read: {error}"
-                )));
-            }
+            None => Arc::default(),
         };
+        if site.settings.debug
+            && let Some(record) = parts.extensions.get::<DebugRecord>()
+        {
+            record.set_post(post.clone());
+        }
         crate::messages::load(&parts.extensions).await;
-        let request = Request {
+        Ok(Request {
             method: parts.method,
             uri: parts.uri,
             headers: parts.headers,
             extensions: parts.extensions,
             body,
+            query,
+            post,
             site,
-        };
-        if let Some(record) = request.extensions.get::<DebugRecord>() {
-            record.set_post(request.post().pairs().to_vec());
-        }
-        Ok(request)
+        })
     }
 }
 
