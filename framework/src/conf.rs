@@ -81,6 +81,9 @@ pub struct Settings {
     /// `DATA_UPLOAD_MAX_NUMBER_FILES`: the most files a multipart body may send (Django: 100;
     /// `false` for no limit).
     pub data_upload_max_number_files: Option<usize>,
+    /// `REQUEST_BODY_TIMEOUT`: seconds a client may take to send a whole request body, else
+    /// 408 (30).
+    pub request_body_timeout: std::time::Duration,
     /// The `SESSION_*` settings.
     pub session: SessionSettings,
     /// Django's `CSRF_*` settings.
@@ -189,6 +192,9 @@ impl Settings {
             data_upload_max_number_files: file
                 .limit("DATA_UPLOAD_MAX_NUMBER_FILES")?
                 .unwrap_or(Some(100)),
+            request_body_timeout: std::time::Duration::from_secs(
+                file.get("REQUEST_BODY_TIMEOUT")?.unwrap_or(30),
+            ),
             session: SessionSettings::load(&file, &env)?,
             csrf: CsrfSettings::load(&file)?,
             secure: SecureSettings::load(&file)?,

@@ -368,6 +368,7 @@ fn multipart_bodies_bind() {
         max_memory_size: 1 << 20,
         max_number_fields: Some(1000),
         max_number_files: Some(100),
+        read_timeout: std::time::Duration::from_secs(30),
     };
     let data = crate::http::body::parse_form(&headers, &body.into(), &limits).unwrap();
     let form: BoundForm<ContactForm> = BoundForm::bound(data);

@@ -27,6 +27,11 @@ impl App for LabConfig {
             // Echoes raw bodies for the body-limit tests: no form, so no CSRF token.
             .path("echo/", pony::csrf::csrf_exempt(echo), "echo")
             .route("only-post/", post(echo), "only-post")
+            .path(
+                "boom-post/",
+                pony::csrf::csrf_exempt(boom_post),
+                "boom-post",
+            )
     }
 }
 
@@ -70,6 +75,12 @@ async fn slow() -> &'static str {
     "slow done"
 }
 
+/// Fails after reading a form whose `card` the view declared sensitive.
+async fn boom_post(request: Request) -> String {
+    pony::http::sensitive_post_parameters(&request, &["card"]);
+    panic!("the lab exploded with {} fields", request.post().len())
+}
+
 async fn echo(request: Request) -> String {
     format!(
         "{} {} bytes, a={}",
@@ -98,6 +109,7 @@ mod sessions {
                 .path("peek/", peek, "peek")
                 .path("nothing/", nothing, "nothing")
                 .path("fail/", fail, "fail")
+                .path("fail-with-secret/", fail_with_secret, "fail-with-secret")
                 .path("flush/", flush, "flush")
                 .path("cycle/", cycle, "cycle")
                 .path("expire/<str:kind>/<int:seconds>/", expire, "expire")
@@ -126,6 +138,14 @@ mod sessions {
     async fn fail(session: Session) -> pony::Result<String> {
         session.insert("count", 1000).await?;
         Err(Error::other("the view failed after writing to the session"))
+    }
+
+    /// Keeps a secret-looking value in the session, then fails with a 500.
+    async fn fail_with_secret(session: Session) -> pony::Result<String> {
+        session
+            .insert("_auth_user_hash", "hash-not-to-show")
+            .await?;
+        Err(Error::other("the view failed with a secret in the session"))
     }
 
     /// Logs out, as Django's `logout()` does.

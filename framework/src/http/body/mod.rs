@@ -8,8 +8,8 @@
 //! - `DATA_UPLOAD_MAX_NUMBER_FIELDS` (1000) and `DATA_UPLOAD_MAX_NUMBER_FILES` (100): more
 //!   fields or files are a 400 (`TooManyFieldsSent`, `TooManyFilesSent`), checked while
 //!   parsing, before anything is allocated for the fields past the limit;
-//! - the whole body must arrive within [`BODY_READ_TIMEOUT`] (a client trickling bytes holds
-//!   a connection, not a worker, and not for long);
+//! - the whole body must arrive within `REQUEST_BODY_TIMEOUT` seconds (30; a client trickling
+//!   bytes holds a connection, not a worker, and not for long), else 408;
 //! - a multipart boundary has 1–70 characters (RFC 2046) and the parts are split by
 //!   [`multer`], whose search is linear in the body's size: a hostile body costs no more
 //!   than reading it.
@@ -36,9 +36,6 @@ use crate::error::Error;
 #[derive(Debug, Clone)]
 pub(crate) struct ParsedForm(pub(crate) Arc<QueryDict>);
 
-/// How long a client may take to send a whole request body.
-pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// Django's upload limits, from the settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BodyLimits {
@@ -48,6 +45,8 @@ pub(crate) struct BodyLimits {
     pub(crate) max_number_fields: Option<usize>,
     /// `DATA_UPLOAD_MAX_NUMBER_FILES`: the most file parts (`None`: no limit).
     pub(crate) max_number_files: Option<usize>,
+    /// `REQUEST_BODY_TIMEOUT`: how long the whole body may take to arrive.
+    pub(crate) read_timeout: Duration,
 }
 
 impl BodyLimits {
@@ -56,6 +55,7 @@ impl BodyLimits {
             max_memory_size: settings.data_upload_max_memory_size,
             max_number_fields: settings.data_upload_max_number_fields,
             max_number_files: settings.data_upload_max_number_files,
+            read_timeout: settings.request_body_timeout,
         }
     }
 
@@ -69,11 +69,11 @@ impl BodyLimits {
 }
 
 /// Reads a whole body: 413 past `DATA_UPLOAD_MAX_MEMORY_SIZE`, 408 past
-/// [`BODY_READ_TIMEOUT`], 400 when the client breaks off.
+/// `REQUEST_BODY_TIMEOUT`, 400 when the client breaks off.
 pub(crate) async fn read(body: Body, limits: &BodyLimits) -> Result<Bytes, Error> {
     let limit = limits.max_memory_size;
     let collect = http_body_util::Limited::new(body, limit).collect();
-    match tokio::time::timeout(BODY_READ_TIMEOUT, collect).await {
+    match tokio::time::timeout(limits.read_timeout, collect).await {
         Err(_elapsed) => Err(Error::RequestTimeout),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
@@ -139,6 +139,7 @@ pub(super) fn parse_urlencoded_unlimited(input: &[u8]) -> QueryDict {
         max_memory_size: usize::MAX,
         max_number_fields: None,
         max_number_files: None,
+        read_timeout: Duration::MAX,
     };
     urlencoded::parse(input, &unlimited).unwrap_or_default()
 }
@@ -161,6 +162,7 @@ mod tests {
         max_memory_size: 2_621_440,
         max_number_fields: Some(1000),
         max_number_files: Some(100),
+        read_timeout: Duration::from_secs(30),
     };
 
     #[test]

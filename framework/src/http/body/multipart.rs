@@ -178,6 +178,7 @@ mod tests {
         max_memory_size: 2_621_440,
         max_number_fields: Some(1000),
         max_number_files: Some(100),
+        read_timeout: std::time::Duration::from_secs(30),
     };
 
     fn parse_str(body: &[u8], boundary: &str) -> Result<QueryDict, Error> {

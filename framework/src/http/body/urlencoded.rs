@@ -45,6 +45,7 @@ mod tests {
         max_memory_size: 1 << 20,
         max_number_fields: Some(1000),
         max_number_files: Some(100),
+        read_timeout: std::time::Duration::from_secs(30),
     };
 
     #[test]
