@@ -14,6 +14,7 @@
 //! }
 //! ```
 
+mod client_ip;
 mod debug_record;
 mod query_dict;
 mod request;
@@ -22,6 +23,7 @@ mod shortcuts;
 /// URL parameters: `Path(pk): Path<i64>` for a route `<int:pk>/` (axum's extractor).
 pub use axum::extract::Path;
 
+pub use client_ip::{ClientIpSettings, network_key, peer_address};
 pub use debug_record::{DebugData, DebugRecord};
 pub use query_dict::QueryDict;
 pub use request::Request;
