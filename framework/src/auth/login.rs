@@ -245,8 +245,9 @@ pub async fn logout(request: &Request) -> Result<()> {
 }
 
 /// The authentication middleware: reads the session and puts a [`CurrentUser`] on the
-/// request (and, after a login, sets its device cookie). A session whose auth hash no longer matches the user's password (changed
-/// elsewhere) or whose user is gone or inactive is flushed: that browser is logged out.
+/// request (and, after a login, sets its device cookie). A session whose auth hash no longer
+/// matches the user's password (changed elsewhere) or whose user is gone or inactive is
+/// flushed: that browser is logged out.
 pub async fn authentication_middleware(
     mut request: axum::extract::Request,
     next: axum::middleware::Next,

@@ -271,3 +271,18 @@ fn messages() {
         "Too many failed login attempts. Please try again in 3 minutes."
     );
 }
+
+#[tokio::test]
+async fn a_redis_that_is_down_is_a_clear_error_not_a_pass() {
+    // Port 1 on loopback: nothing listens there.
+    let t = LoginThrottle::redis(config(3), "redis://127.0.0.1:1/0").unwrap();
+    let error = t
+        .begin(&attempt("ivy", None))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("the login throttle could not use Redis at 127.0.0.1:1: "),
+        "{error}"
+    );
+}
