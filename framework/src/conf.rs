@@ -212,6 +212,37 @@ impl Settings {
         .get(key)
     }
 
+    /// A group of settings, every key starting with `prefix`, deserialized into `T` (a struct
+    /// with `#[serde(rename_all = "SCREAMING_SNAKE_CASE")]`). A wrong type, or a key of the
+    /// group that `T` does not know when it denies unknown fields (a typo), is an
+    /// `ImproperlyConfigured` error naming the file.
+    ///
+    /// ```
+    /// #[derive(serde::Deserialize, Default)]
+    /// #[serde(rename_all = "SCREAMING_SNAKE_CASE", deny_unknown_fields, default)]
+    /// struct Greeting { greeting_text: String }
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(dir.path().join("settings.toml"), "GREETING_TEXT = 'hi'\n").unwrap();
+    /// let settings = pony::Settings::load_from(dir.path(), |_| None).unwrap();
+    /// let group: Greeting = settings.group("GREETING_").unwrap();
+    /// assert_eq!(group.greeting_text, "hi");
+    /// ```
+    pub fn group<T: DeserializeOwned>(&self, prefix: &str) -> Result<T> {
+        let keys: toml::Table = self
+            .table
+            .iter()
+            .filter(|(key, _)| key.starts_with(prefix))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        toml::Value::Table(keys).try_into().map_err(|error| {
+            Error::ImproperlyConfigured(format!(
+                "{}: the {prefix}* settings are wrong: {error}",
+                self.settings_file.display()
+            ))
+        })
+    }
+
     /// The problems that stop a server from starting: with DEBUG off, `SECRET_KEY` and
     /// `ALLOWED_HOSTS` must be set.
     pub fn problems(&self) -> Vec<String> {

@@ -137,8 +137,12 @@ impl Project {
         } else {
             None
         };
+        let client_ip = crate::http::ClientIpSettings::from_settings(&settings)?;
+        let login_throttle = crate::auth::throttle::LoginThrottle::from_settings(&settings)?;
         let state = Arc::new(SiteState {
             db,
+            client_ip,
+            login_throttle,
             settings,
             templates,
             resolver,
@@ -165,6 +169,10 @@ pub struct SiteState {
     pub static_finder: StaticFinder,
     /// The database pool, when an installed app has models.
     pub db: Option<Db>,
+    /// How to find the client's address (`CLIENT_IP_*`).
+    pub(crate) client_ip: crate::http::ClientIpSettings,
+    /// The login throttle (`LOGIN_THROTTLE_*`), counting in memory or Redis.
+    pub(crate) login_throttle: crate::auth::throttle::LoginThrottle,
 }
 
 /// A built project, ready to serve.

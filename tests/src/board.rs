@@ -1,13 +1,14 @@
 //! The example board served for end-to-end tests, and a cookie-jar "browser" that submits its
 //! forms the way a real one does (the CSRF token from the page, the cookie from the jar).
 
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::cookie::{CookieStore, Jar};
 
-use crate::{Server, free_port, run, workspace_bin};
+use crate::{Server, copy_tree, free_port, run, workspace_bin, workspace_root};
 
 /// The example project on its own database, migrated, served without autoreload.
 pub struct Board {
@@ -24,6 +25,21 @@ impl Board {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
         let mut board = Board::start_on(&url, &[]);
+        board._dir = Some(dir);
+        board
+    }
+
+    /// On a fresh SQLite file, served from a [copy](example_copy) of the example project
+    /// with `extra_settings` appended to its `settings.toml`.
+    pub fn start_with_settings(extra_settings: &str, env: &[(&str, &str)]) -> Board {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("site");
+        example_copy(&base, extra_settings);
+        let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
+        let base = base.display().to_string();
+        let mut all = env.to_vec();
+        all.push(("PONY_BASE_DIR", &base));
+        let mut board = Board::start_on(&url, &all);
         board._dir = Some(dir);
         board
     }
@@ -66,6 +82,21 @@ impl Board {
     pub fn browser(&self) -> Browser {
         Browser::new(&self.url(""))
     }
+}
+
+/// A copy of the example project's settings, templates and static files at `base`, with
+/// `extra_settings` appended to its `settings.toml`; serve it with `PONY_BASE_DIR=<base>`.
+pub fn example_copy(base: &Path, extra_settings: &str) {
+    let example = workspace_root().join("example_project");
+    for dir in ["src", "templates", "static"] {
+        copy_tree(&example.join(dir), &base.join(dir));
+    }
+    let text = std::fs::read_to_string(example.join("settings.toml")).unwrap();
+    std::fs::write(
+        base.join("settings.toml"),
+        format!("{text}\n{extra_settings}\n"),
+    )
+    .unwrap();
 }
 
 /// `manage migrate` on `database_url`.
@@ -119,6 +150,7 @@ pub struct Browser {
     pub jar: Arc<Jar>,
     client: reqwest::blocking::Client,
     base: reqwest::Url,
+    headers: reqwest::header::HeaderMap,
 }
 
 impl Browser {
@@ -135,7 +167,15 @@ impl Browser {
             jar,
             client,
             base: base.parse().unwrap(),
+            headers: reqwest::header::HeaderMap::new(),
         }
+    }
+
+    /// This browser, sending `name: value` with every request (as a proxy in front of the
+    /// site would add, say, `X-Forwarded-For`).
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Browser {
+        self.headers.insert(name, value.parse().unwrap());
+        self
     }
 
     /// The same jar and site, pointed at another server (a second app server).
@@ -171,6 +211,7 @@ impl Browser {
         read(
             self.client
                 .get(self.base.join(path).unwrap())
+                .headers(self.headers.clone())
                 .send()
                 .unwrap(),
         )
@@ -181,6 +222,7 @@ impl Browser {
         read(
             self.client
                 .post(self.base.join(path).unwrap())
+                .headers(self.headers.clone())
                 .header("Origin", self.base.as_str().trim_end_matches('/'))
                 .form(fields)
                 .send()

@@ -21,10 +21,8 @@
 //! }
 //! ```
 
-use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use axum::extract::ConnectInfo;
 use axum::http::Extensions;
 use diesel::prelude::*;
 use tower_sessions::Session;
@@ -34,10 +32,11 @@ use super::current_user::CurrentUser;
 use super::hashers::must_update;
 use super::models::{User, user};
 use super::session_hash::{session_auth_hash, verify_session_auth_hash};
-use super::throttle::{Throttle, ThrottleConfig, Verdict, refusal_message};
+use super::throttle::device::{self, PendingCookie};
+use super::throttle::{Attempt, Verdict, refusal_message};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::http::{DebugRecord, Request};
+use crate::http::{DebugRecord, Request, network_key, peer_address};
 use crate::project::SiteState;
 
 /// Session key of the logged-in user's id (a string, as Django stores it).
@@ -78,22 +77,9 @@ impl std::fmt::Display for LoginRefused {
     }
 }
 
-static THROTTLE: OnceLock<Throttle> = OnceLock::new();
-
-/// The process's login throttle, configured from the first site's settings.
-fn throttle(site: &SiteState) -> &'static Throttle {
-    THROTTLE.get_or_init(|| Throttle::new(ThrottleConfig::from_settings(&site.settings)))
-}
-
-/// The client's address, for throttling.
-fn client_address(extensions: &Extensions) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
-}
-
 /// Django's `authenticate(request, username=…, password=…)` with `ModelBackend`'s rules, plus
-/// throttling.
+/// throttling (see [`super::throttle`]: the client is the one `CLIENT_IP_*` settings name,
+/// and a device cookie from an earlier login spares it other clients' failures).
 ///
 /// Unknown users cost a dummy hash so timing does not reveal which usernames exist; inactive
 /// users fail like a wrong password; a correct password stored with an older algorithm or
@@ -105,12 +91,24 @@ pub async fn authenticate(
 ) -> Result<std::result::Result<User, LoginRefused>> {
     let site = request.site().clone();
     let db = database(&site)?;
-    let throttle = throttle(&site);
-    let client = client_address(&request.extensions);
+    let secret = secret_key(&site)?;
+    let throttle = &site.login_throttle;
+    let peer = peer_address(&request.extensions);
+    let client = site
+        .client_ip
+        .client_ip(&request.headers, peer)
+        .map(network_key);
     let username = super::models::normalize_username(credentials.username);
-    match throttle.check(&username, &client) {
+    let device = device::presented(&request.headers, &username, secret);
+    let attempt = Attempt {
+        username: &username,
+        client: client.as_deref(),
+        device: device.as_deref(),
+    };
+    let decision = throttle.begin(&attempt).await?;
+    match decision.verdict {
         Verdict::Refuse { retry_after } => return Ok(Err(LoginRefused::Throttled(retry_after))),
-        Verdict::Delay(delay) => tokio::time::sleep(delay).await,
+        Verdict::Wait(wait) => tokio::time::sleep(wait).await,
         Verdict::Allow => {}
     }
     let found = {
@@ -129,11 +127,11 @@ pub async fn authenticate(
             None
         }
     };
+    // A failure was counted when the attempt began; a success takes it back.
     let Some(user) = authenticated else {
-        throttle.record_failure(&username, &client);
         return Ok(Err(LoginRefused::InvalidLogin));
     };
-    throttle.record_success(&username, &client);
+    throttle.succeeded(&decision).await?;
     let user = upgrade_hash(&db, user, password).await?;
     Ok(Ok(user))
 }
@@ -160,7 +158,8 @@ async fn upgrade_hash(db: &Db, mut user: User, raw: &str) -> Result<User> {
 /// Django's `login(request, user)`: the session gets a new key (its data kept, unless it
 /// belonged to another user: then it starts empty), the user's id and auth hash; the CSRF
 /// token is rotated and `last_login` set. Rotating the key defeats session fixation: an id
-/// planted before login is worthless after it.
+/// planted before login is worthless after it. The response also gives the browser a
+/// [device cookie](super::throttle::device) for the user.
 pub async fn login(request: &Request, user: &User) -> Result<()> {
     let site = request.site();
     let session = session(&request.extensions)?;
@@ -197,6 +196,7 @@ pub async fn login(request: &Request, user: &User) -> Result<()> {
         .await
         .map_err(session_error)?;
     crate::csrf::rotate_token(request);
+    issue_device_cookie(request, &user.username, secret);
     let db = database(site)?;
     let id = user.id;
     db.run(move |conn| {
@@ -206,6 +206,22 @@ pub async fn login(request: &Request, user: &User) -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// Has the response set a new device cookie for `username` (see the authentication
+/// middleware, which adds it).
+fn issue_device_cookie(request: &Request, username: &str, secret: &str) {
+    let Some(pending) = request.extensions.get::<PendingCookie>() else {
+        tracing::warn!("login() called on a request the authentication middleware did not see");
+        return;
+    };
+    let site = request.site();
+    pending.set(device::set_cookie(
+        username,
+        secret,
+        site.login_throttle.config().device_cookie_age,
+        site.settings.session.cookie_secure,
+    ));
 }
 
 /// Keeps a session logged in after its user changed their password (Django's
@@ -229,8 +245,9 @@ pub async fn logout(request: &Request) -> Result<()> {
 }
 
 /// The authentication middleware: reads the session and puts a [`CurrentUser`] on the
-/// request. A session whose auth hash no longer matches the user's password (changed
-/// elsewhere) or whose user is gone or inactive is flushed: that browser is logged out.
+/// request (and, after a login, sets its device cookie). A session whose auth hash no longer
+/// matches the user's password (changed elsewhere) or whose user is gone or inactive is
+/// flushed: that browser is logged out.
 pub async fn authentication_middleware(
     mut request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -243,7 +260,11 @@ pub async fn authentication_middleware(
         record.update(|data| data.user = Some(user.describe()));
     }
     request.extensions_mut().insert(user);
-    next.run(request).await
+    let pending = PendingCookie::default();
+    request.extensions_mut().insert(pending.clone());
+    let mut response = next.run(request).await;
+    pending.apply(response.headers_mut());
+    response
 }
 
 async fn current_user(extensions: &Extensions) -> Result<CurrentUser> {

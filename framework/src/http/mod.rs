@@ -15,6 +15,7 @@
 //! ```
 
 pub mod body;
+mod client_ip;
 mod debug_record;
 mod query_dict;
 mod request;
@@ -23,6 +24,7 @@ mod shortcuts;
 /// URL parameters: `Path(pk): Path<i64>` for a route `<int:pk>/` (axum's extractor).
 pub use axum::extract::Path;
 
+pub use client_ip::{ClientIpSettings, network_key, peer_address};
 pub use debug_record::{DebugData, DebugRecord, SensitivePost, sensitive_post_parameters};
 pub use query_dict::QueryDict;
 pub use request::Request;
