@@ -210,7 +210,7 @@ fn two_servers_sharing_redis_share_the_counts() {
         &base,
         &format!(
             "LOGIN_THROTTLE_LIMIT = 3\nLOGIN_THROTTLE_WINDOW = 60\n\
-             LOGIN_THROTTLE_KEY_PREFIX = \"{prefix}\""
+             LOGIN_THROTTLE_REDIS_PREFIX = \"{prefix}\""
         ),
     );
     let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());

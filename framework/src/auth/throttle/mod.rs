@@ -35,7 +35,7 @@
 //!
 //! **Where counts live.** With `SESSION_ENGINE = "redis"` the counts and the queues are in
 //! that Redis (`SESSION_REDIS_URL`), shared by every server process, under keys starting with
-//! `LOGIN_THROTTLE_KEY_PREFIX` (default `"pony:throttle:"`); each key expires with the window
+//! `LOGIN_THROTTLE_REDIS_PREFIX` (default `"pony:throttle:"`); each key expires with the window
 //! and holds at most four times the limit entries. A Redis that cannot be reached fails the
 //! login with an error page (logged), never lets it through unthrottled. Otherwise the counts
 //! are in the server's memory, per process, swept as they expire.
@@ -87,8 +87,8 @@ pub struct ThrottleConfig {
     pub max_wait: Duration,
     /// How long a device cookie lasts (`LOGIN_THROTTLE_DEVICE_COOKIE_AGE`, seconds).
     pub device_cookie_age: Duration,
-    /// What the Redis keys start with (`LOGIN_THROTTLE_KEY_PREFIX`).
-    pub key_prefix: String,
+    /// What the Redis keys start with (`LOGIN_THROTTLE_REDIS_PREFIX`).
+    pub redis_prefix: String,
 }
 
 impl Default for ThrottleConfig {
@@ -99,7 +99,7 @@ impl Default for ThrottleConfig {
             delay: Duration::from_secs(1),
             max_wait: Duration::from_secs(10),
             device_cookie_age: Duration::from_secs(31_449_600),
-            key_prefix: "pony:throttle:".to_owned(),
+            redis_prefix: "pony:throttle:".to_owned(),
         }
     }
 }
@@ -113,7 +113,7 @@ struct FileSettings {
     login_throttle_delay: Option<f64>,
     login_throttle_max_wait: Option<f64>,
     login_throttle_device_cookie_age: Option<u64>,
-    login_throttle_key_prefix: Option<String>,
+    login_throttle_redis_prefix: Option<String>,
 }
 
 impl ThrottleConfig {
@@ -162,7 +162,7 @@ impl ThrottleConfig {
             device_cookie_age: file
                 .login_throttle_device_cookie_age
                 .map_or(default.device_cookie_age, Duration::from_secs),
-            key_prefix: file.login_throttle_key_prefix.unwrap_or(default.key_prefix),
+            redis_prefix: file.login_throttle_redis_prefix.unwrap_or(default.redis_prefix),
         })
     }
 }
@@ -285,7 +285,7 @@ impl LoginThrottle {
                 ticket: None,
             });
         }
-        let keys = Keys::new(&self.config.key_prefix, attempt);
+        let keys = Keys::new(&self.config.redis_prefix, attempt);
         let member = rand::random::<u64>();
         let verdict = match &self.store {
             Store::Memory(store) => store.begin(&self.config, &keys, member),

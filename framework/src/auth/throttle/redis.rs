@@ -74,7 +74,7 @@ impl RedisStore {
         keys: &Keys,
         member: u64,
     ) -> Result<Verdict> {
-        let unused = || format!("{}unused", config.key_prefix);
+        let unused = || format!("{}unused", config.redis_prefix);
         let flag = |present: bool| if present { "1" } else { "0" };
         let mut connection = self.connection().await?;
         let (verdict, ms): (u8, u64) = redis::cmd("EVAL")

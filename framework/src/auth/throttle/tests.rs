@@ -21,7 +21,7 @@ fn stores(config: ThrottleConfig) -> Vec<LoginThrottle> {
         Ok(url) => {
             let prefix = format!("pony:test:throttle:{:016x}:", rand::random::<u64>());
             let config = ThrottleConfig {
-                key_prefix: prefix,
+                redis_prefix: prefix,
                 ..config
             };
             stores.push(LoginThrottle::redis(config, &url).unwrap());
@@ -230,7 +230,7 @@ fn settings_are_parsed_and_checked() {
     let custom = load(
         "LOGIN_THROTTLE_LIMIT = 3\nLOGIN_THROTTLE_WINDOW = 60\nLOGIN_THROTTLE_DELAY = 1\n\
          LOGIN_THROTTLE_MAX_WAIT = 2.5\nLOGIN_THROTTLE_DEVICE_COOKIE_AGE = 86400\n\
-         LOGIN_THROTTLE_KEY_PREFIX = 'site1:'",
+         LOGIN_THROTTLE_REDIS_PREFIX = 'site1:'",
     )
     .unwrap();
     assert_eq!(
@@ -241,7 +241,7 @@ fn settings_are_parsed_and_checked() {
             delay: Duration::from_secs(1),
             max_wait: Duration::from_millis(2500),
             device_cookie_age: Duration::from_secs(86400),
-            key_prefix: "site1:".to_owned(),
+            redis_prefix: "site1:".to_owned(),
         }
     );
     for (toml, expected) in [
