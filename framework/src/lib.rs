@@ -40,6 +40,7 @@ pub mod messages;
 mod middleware;
 pub mod paginator;
 pub mod project;
+mod redis_connection;
 mod security;
 mod server;
 pub mod sessions;

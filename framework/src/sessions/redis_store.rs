@@ -1,24 +1,20 @@
 //! The Redis session store, for several app servers sharing sessions: one key per session,
 //! expiring by itself (`SET … EX`).
 
-use std::time::Duration;
-
 use async_trait::async_trait;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use tokio::sync::OnceCell;
+use redis::aio::ConnectionManager;
 use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::INTERRUPTED;
 use super::key::cookie_value;
+use crate::redis_connection::RedisConnection;
 
 /// What each session's Redis key starts with.
 const KEY_PREFIX: &str = "pony_session:";
 /// How many fresh keys `create` tries (see the database store).
 const CREATE_ATTEMPTS: usize = 8;
-/// A Redis server that does not answer within this fails the request instead of hanging it.
-const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Sessions in Redis at `SESSION_REDIS_URL`.
 ///
@@ -41,14 +37,12 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 /// # Ok(()) }
 /// ```
 pub struct RedisStore {
-    client: redis::Client,
-    connection: OnceCell<ConnectionManager>,
-    shown: String,
+    server: RedisConnection,
 }
 
 impl std::fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "RedisStore({})", self.shown)
+        write!(f, "RedisStore({})", self.server.shown())
     }
 }
 
@@ -56,37 +50,17 @@ impl RedisStore {
     /// A store on the Redis server at `url` (`redis://[:password@]host[:port][/db]`). Nothing
     /// is connected yet.
     pub fn open(url: &str) -> Result<Self, redis::RedisError> {
-        let client = redis::Client::open(url)?;
-        let info = client.get_connection_info();
-        let shown = match info.addr() {
-            redis::ConnectionAddr::Tcp(host, port) => format!("{host}:{port}"),
-            other => other.to_string(),
-        };
         Ok(RedisStore {
-            client,
-            connection: OnceCell::new(),
-            shown,
+            server: RedisConnection::open(url)?,
         })
     }
 
     async fn connection(&self) -> session_store::Result<ConnectionManager> {
-        let connection = self
-            .connection
-            .get_or_try_init(|| async {
-                let config = ConnectionManagerConfig::new()
-                    .set_connection_timeout(Some(TIMEOUT))
-                    .set_response_timeout(Some(TIMEOUT))
-                    .set_number_of_retries(2)
-                    .set_max_delay(Duration::from_millis(500));
-                ConnectionManager::new_lazy_with_config(self.client.clone(), config)
-            })
-            .await
-            .map_err(|e| self.error(&e))?;
-        Ok(connection.clone())
+        self.server.get().await.map_err(|e| self.error(&e))
     }
 
     fn error(&self, error: &redis::RedisError) -> session_store::Error {
-        session_store::Error::Backend(format!("Redis at {}: {error}", self.shown))
+        session_store::Error::Backend(format!("Redis at {}: {error}", self.server.shown()))
     }
 
     /// `SET key value EX ttl (NX|XX)`: whether it was set.

@@ -162,7 +162,9 @@ impl ThrottleConfig {
             device_cookie_age: file
                 .login_throttle_device_cookie_age
                 .map_or(default.device_cookie_age, Duration::from_secs),
-            redis_prefix: file.login_throttle_redis_prefix.unwrap_or(default.redis_prefix),
+            redis_prefix: file
+                .login_throttle_redis_prefix
+                .unwrap_or(default.redis_prefix),
         })
     }
 }

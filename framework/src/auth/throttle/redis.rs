@@ -5,66 +5,36 @@
 
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use tokio::sync::OnceCell;
+use redis::aio::ConnectionManager;
 
 use super::{Keys, ThrottleConfig, Verdict};
 use crate::error::{Error, Result};
+use crate::redis_connection::RedisConnection;
 
 const ATTEMPT: &str = include_str!("attempt.lua");
-/// A Redis server that does not answer within this fails the login instead of hanging it.
-const TIMEOUT: Duration = Duration::from_secs(5);
-
 /// The counts in the Redis server at one URL; connected on first use.
+#[derive(Debug)]
 pub(super) struct RedisStore {
-    client: redis::Client,
-    connection: OnceCell<ConnectionManager>,
-    shown: String,
-}
-
-impl std::fmt::Debug for RedisStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "RedisStore({})", self.shown)
-    }
+    server: RedisConnection,
 }
 
 impl RedisStore {
     pub(super) fn open(url: &str) -> Result<Self> {
-        let client = redis::Client::open(url).map_err(|error| {
+        let server = RedisConnection::open(url).map_err(|error| {
             Error::ImproperlyConfigured(format!("the login throttle's Redis URL: {error}"))
         })?;
-        let shown = match client.get_connection_info().addr() {
-            redis::ConnectionAddr::Tcp(host, port) => format!("{host}:{port}"),
-            other => other.to_string(),
-        };
-        Ok(RedisStore {
-            client,
-            connection: OnceCell::new(),
-            shown,
-        })
+        Ok(RedisStore { server })
     }
 
     async fn connection(&self) -> Result<ConnectionManager> {
-        let connection = self
-            .connection
-            .get_or_try_init(|| async {
-                let config = ConnectionManagerConfig::new()
-                    .set_connection_timeout(Some(TIMEOUT))
-                    .set_response_timeout(Some(TIMEOUT))
-                    .set_number_of_retries(2)
-                    .set_max_delay(Duration::from_millis(500));
-                ConnectionManager::new_lazy_with_config(self.client.clone(), config)
-            })
-            .await
-            .map_err(|e| self.error(&e))?;
-        Ok(connection.clone())
+        self.server.get().await.map_err(|e| self.error(&e))
     }
 
     /// A failure of the store: the login fails (a 500 page, logged) rather than go unthrottled.
     fn error(&self, error: &redis::RedisError) -> Error {
         Error::other(format!(
             "the login throttle could not use Redis at {}: {error}",
-            self.shown
+            self.server.shown()
         ))
     }
 
