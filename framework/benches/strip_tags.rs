@@ -11,8 +11,11 @@ use std::time::Instant;
 
 use pony::templates::strip_tags;
 
+/// A name and how to build an input of `n` units.
+type Shape = (&'static str, fn(usize) -> String);
+
 fn main() {
-    let shapes: [(&str, fn(usize) -> String); 3] = [
+    let shapes: [Shape; 3] = [
         ("'>' + '<a' × n", |n| format!(">{}a", "<a".repeat(n))),
         ("'>' + '<a \"' × n", |n| format!(">{}", "<a \"".repeat(n))),
         ("'>' + '<!--' × n", |n| format!(">{}", "<!--".repeat(n))),
