@@ -26,4 +26,4 @@ pub use debug_record::{DebugData, DebugRecord};
 pub use query_dict::QueryDict;
 pub use request::Request;
 pub(crate) use shortcuts::found;
-pub use shortcuts::{get_object_or_404, redirect, redirect_to, render};
+pub use shortcuts::{get_object_or_404, redirect, redirect_to, redirect_to_url, render};
