@@ -33,6 +33,7 @@ pub mod conf;
 pub mod csrf;
 pub mod db;
 mod debug;
+pub mod encoding;
 mod error;
 pub mod forms;
 pub mod http;
@@ -77,7 +78,7 @@ pub mod prelude {
     pub use crate::db::{Db, Model};
     pub use crate::error::{Error, Result};
     pub use crate::forms::{BoundForm, Form};
-    pub use crate::http::{Request, get_object_or_404, redirect, render};
+    pub use crate::http::{Request, get_object_or_404, redirect, redirect_to_url, render};
     pub use crate::project::Project;
     pub use crate::urls::{Urls, reverse};
     pub use axum::http::{Method, StatusCode};

@@ -5,7 +5,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Once};
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
@@ -205,17 +205,72 @@ pub(crate) async fn not_found(
             ))
             .into_response();
         }
-        let query = request
-            .uri()
-            .query()
-            .map(|q| format!("?{q}"))
-            .unwrap_or_default();
-        let location = format!("{path}/{query}");
-        let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
-        if let Ok(value) = HeaderValue::from_str(&location) {
-            response.headers_mut().insert(header::LOCATION, value);
-        }
-        return response;
+        return permanent_redirect(&path_with_slash(path, request.uri().query()));
     }
     Error::Http404(None).into_response()
+}
+
+/// Django's `get_full_path_with_slash`: the path with `/` appended and the query kept, its
+/// leading slashes escaped so that no browser reads it as another host (`//evil` → `/%2Fevil`;
+/// the IRI-encoding of the `Location` turns the `\` of `/\evil` into `%5C`).
+fn path_with_slash(path: &str, query: Option<&str>) -> String {
+    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    crate::encoding::escape_leading_slashes(&format!("{path}/{query}"))
+}
+
+/// A 301 to `location`, its `Location` written (IRI-encoded) where every redirect's is.
+fn permanent_redirect(location: &str) -> Response {
+    let mut response = crate::http::found(location);
+    *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn append_slash_location(path: &str, query: Option<&str>) -> String {
+        let response = permanent_redirect(&path_with_slash(path, query));
+        assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY);
+        let location = response.headers().get(header::LOCATION);
+        location
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("{path}: no Location"))
+            .to_owned()
+    }
+
+    /// Django's `test_append_slash_leading_slashes`, and the backslash forms browsers read as
+    /// slashes: none of them may start with `//` or `/\` (another host, to a browser).
+    #[test]
+    fn append_slash_never_redirects_to_another_host() {
+        let cases = [
+            ("/articles", None, "/articles/"),
+            ("/lab/item/3", Some("x=1"), "/lab/item/3/?x=1"),
+            (
+                "//evil.example/security",
+                None,
+                "/%2Fevil.example/security/",
+            ),
+            (
+                "//evil.example/security",
+                Some("a=1"),
+                "/%2Fevil.example/security/?a=1",
+            ),
+            ("///evil.example", None, "/%2F/evil.example/"),
+            (
+                "/\\evil.example/security",
+                None,
+                "/%5Cevil.example/security/",
+            ),
+            ("/\\\\evil.example", None, "/%5C%5Cevil.example/"),
+            ("/\\/evil.example", None, "/%5C/evil.example/"),
+            ("//\\evil.example", None, "/%2F%5Cevil.example/"),
+            ("/é", None, "/%C3%A9/"),
+        ];
+        for (path, query, expected) in cases {
+            let location = append_slash_location(path, query);
+            assert_eq!(location, expected, "{path}");
+            assert!(!location.starts_with("//") && !location.starts_with("/\\"));
+        }
+    }
 }

@@ -215,10 +215,9 @@ pub(crate) async fn ssl_redirect(
         .as_deref()
         .unwrap_or_else(|| request_host(request.headers(), request.uri()));
     let path = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
-    let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("https://{host}{path}")) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
+    // Written (IRI-encoded) where every redirect's `Location` is; then made permanent.
+    let mut response = crate::http::found(&format!("https://{host}{path}"));
+    *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
     response
 }
 

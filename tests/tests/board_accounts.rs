@@ -264,6 +264,63 @@ fn next_is_followed_only_when_safe() {
     }
 }
 
+/// A safe `next` that is not a path (`foo`, `?tab=2`, `#top`) is a relative link, never a
+/// route name, and a non-ASCII one is IRI-encoded: each logs in and redirects, no 500.
+#[test]
+fn harmless_next_values_log_in_and_redirect_as_given() {
+    let (board, _db, _dir) = board();
+    board.browser().sign_up("erin", PASSWORD);
+    for (next, expected) in [
+        ("foo", "foo"),
+        ("?tab=2", "?tab=2"),
+        ("#top", "#top"),
+        ("/\u{e9}", "/%C3%A9"),
+        (
+            "/articles/?q=caf\u{e9} au lait",
+            "/articles/?q=caf%C3%A9%20au%20lait",
+        ),
+    ] {
+        let browser = board.browser();
+        let page = browser.submit(
+            "/accounts/login/",
+            &[("username", "erin"), ("password", PASSWORD), ("next", next)],
+        );
+        assert_eq!(page.status, 302, "next={next}: {}", page.body);
+        assert_eq!(page.location.as_deref(), Some(expected), "next={next}");
+        assert_eq!(
+            logged_in_as(&browser).as_deref(),
+            Some("erin"),
+            "next={next}"
+        );
+        // From the query string too, as `?next=` arrives from `login_required`.
+        let browser = board.browser();
+        let query: String = url_encode(next);
+        let page = browser.submit(
+            &format!("/accounts/login/?next={query}"),
+            &[("username", "erin"), ("password", PASSWORD)],
+        );
+        assert_eq!(page.status, 302, "?next={next}: {}", page.body);
+        assert_eq!(page.location.as_deref(), Some(expected), "?next={next}");
+        assert_eq!(
+            logged_in_as(&browser).as_deref(),
+            Some("erin"),
+            "?next={next}"
+        );
+    }
+}
+
+fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[test]
 fn a_password_change_logs_out_the_other_sessions() {
     let (board, _db, _dir) = board();

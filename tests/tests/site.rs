@@ -359,3 +359,50 @@ fn shutdown_answers_a_connection_that_has_not_sent_its_request_yet() {
     assert!(response.starts_with("HTTP/1.1 200 OK"), "{response:?}");
     assert!(response.contains("Hello, world!"), "{response}");
 }
+
+/// A GET sent byte for byte (an HTTP client would turn `\` into `/` first): status and
+/// `Location`.
+fn raw_get(server: &Server, target: &str) -> (u16, Option<String>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let request = format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let location = response
+        .lines()
+        .find_map(|line| line.strip_prefix("location: "))
+        .map(str::to_owned);
+    (status, location)
+}
+
+/// Django's `test_append_slash_leading_slashes`: a path that starts like another host gets its
+/// slash without the redirect pointing there (browsers read `\` as `/`).
+#[test]
+fn append_slash_never_redirects_to_another_host() {
+    let server = start(&[("DEBUG", "1")]);
+    let base = reqwest::Url::parse(&server.url("/")).unwrap();
+    // What a browser would do with the unescaped location: leave the site.
+    let naive = base.join("/\\evil.example/security/").unwrap();
+    assert_eq!(naive.host_str(), Some("evil.example"));
+    for (target, expected) in [
+        ("/\\evil.example/security", "/%5Cevil.example/security/"),
+        (
+            "/\\\\evil.example/security?a=1",
+            "/%5C%5Cevil.example/security/?a=1",
+        ),
+        ("/\\/security", "/%5C/security/"),
+        ("/\u{e9}/security", "/%C3%A9/security/"),
+    ] {
+        let (status, location) = raw_get(&server, target);
+        assert_eq!(status, 301, "{target}");
+        assert_eq!(location.as_deref(), Some(expected), "{target}");
+        let followed = base.join(expected).unwrap();
+        assert_eq!(followed.host_str(), Some("127.0.0.1"), "{target}");
+        let (status, _) = raw_get(&server, expected);
+        assert_eq!(status, 200, "{expected}");
+    }
+    // No route matches an empty first segment: `//evil.example/security/` is not a page here.
+    assert_eq!(raw_get(&server, "//evil.example/security"), (404, None));
+}

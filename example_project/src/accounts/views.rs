@@ -31,11 +31,13 @@ pub async fn login(request: Request) -> pony::Result<Response> {
     if request.is_post() {
         form = AuthenticationForm::bind(&request);
         if let Some(user) = form.authenticate(&request).await? {
-            auth::login(&request, &user).await?;
-            return match safe_next(&request, Some(&next)) {
-                Some(next) => redirect(&next),
-                None => redirect("articles:index"),
+            // Decided before logging in, so nothing can fail once the session has changed.
+            let success_url = match safe_next(&request, Some(&next)) {
+                Some(next) => next,
+                None => reverse("articles:index", pony::urls::NO_ARGS)?,
             };
+            auth::login(&request, &user).await?;
+            return Ok(redirect_to_url(&success_url));
         }
     }
     render(&request, "accounts/login.html", context! { form, next })

@@ -105,7 +105,7 @@ pub async fn create(
             article.author_id = user.id().unwrap_or_default();
             let article = db.run(move |conn| article.save(conn)).await?;
             messages::success(&request, "Your article was published.")?;
-            return redirect(&reverse("articles:detail", [article.id])?);
+            return Ok(redirect_to_url(&reverse("articles:detail", [article.id])?));
         }
     }
     let article: Option<ArticleView> = None;
@@ -136,7 +136,7 @@ pub async fn update(
             form.apply_to(&mut article)?;
             db.run(move |conn| article.save(conn)).await?;
             messages::success(&request, "Your article was updated.")?;
-            return redirect(&reverse("articles:detail", [pk])?);
+            return Ok(redirect_to_url(&reverse("articles:detail", [pk])?));
         }
     }
     let authors = HashMap::from([(user.id().unwrap_or_default(), user.username().to_owned())]);

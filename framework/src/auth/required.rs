@@ -98,5 +98,5 @@ pub fn redirect_to_login(next: &str, login_url: &str) -> Response {
         .remove(b'~');
     let next = percent_encoding::utf8_percent_encode(next, NEXT);
     let separator = if login_url.contains('?') { '&' } else { '?' };
-    crate::http::found(&format!("{login_url}{separator}next={next}"))
+    crate::http::redirect_to_url(&format!("{login_url}{separator}next={next}"))
 }

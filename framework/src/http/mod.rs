@@ -29,4 +29,4 @@ pub use debug_record::{DebugData, DebugRecord, SensitivePost, sensitive_post_par
 pub use query_dict::QueryDict;
 pub use request::Request;
 pub(crate) use shortcuts::found;
-pub use shortcuts::{get_object_or_404, redirect, redirect_to, render};
+pub use shortcuts::{get_object_or_404, redirect, redirect_to, redirect_to_url, render};

@@ -1,4 +1,5 @@
-//! `django.shortcuts`: [`render`], [`redirect`], [`get_object_or_404`].
+//! `django.shortcuts`: [`render`], [`redirect`], [`get_object_or_404`]; and Django's
+//! `HttpResponseRedirect` as [`redirect_to_url`].
 
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -31,9 +32,18 @@ pub fn render(request: &Request, template: &str, context: impl Serialize) -> Res
 
 /// Django's `redirect()`: a 302 to a route name (`"articles:index"`) or a URL (`"/articles/"`).
 ///
-/// A name that does not resolve is an error (shown on the DEBUG page), never an empty link.
-/// For a route with arguments, pass the path from [`reverse`](crate::reverse):
-/// `redirect(&reverse("articles:detail", [pk])?)`.
+/// A name that does not resolve is an error (shown on the DEBUG page), never an empty link; so is
+/// a value without `/` or `.` that is not a route name (`"foo"`), as in Django. To redirect to a
+/// value that is a URL (a `next` parameter, a path from [`reverse`](crate::reverse)), use
+/// [`redirect_to_url`], which never looks the value up as a name.
+///
+/// ```no_run
+/// use pony::prelude::*;
+///
+/// async fn home() -> pony::Result<Response> {
+///     redirect("articles:index")
+/// }
+/// ```
 pub fn redirect(to: &str) -> Result<Response> {
     let location = resolve_url(to)?;
     Ok(found(&location))
@@ -48,10 +58,25 @@ fn resolve_url(to: &str) -> Result<String> {
     }
 }
 
-/// A bare 302 response to `location`.
+/// Django's `HttpResponseRedirect(url)`: a 302 to `url` as given, never reversed as a route
+/// name, so `"foo"`, `"?tab=2"` and `"#top"` are relative links as a browser reads them.
+///
+/// The `Location` is IRI-encoded like Django's (`/é` → `/%C3%A9`), so it is always sent.
+///
+/// ```
+/// let response = pony::http::redirect_to_url("/é?tab=2");
+/// assert_eq!(response.status(), 302);
+/// assert_eq!(response.headers()["location"], "/%C3%A9?tab=2");
+/// ```
+pub fn redirect_to_url(url: &str) -> Response {
+    found(url)
+}
+
+/// A bare 302 response to `location`: the one place a redirect's `Location` is written, always
+/// encoded with [`iri_to_uri`](crate::encoding::iri_to_uri) (so it is always a valid header).
 pub(crate) fn found(location: &str) -> Response {
     let mut response = StatusCode::FOUND.into_response();
-    if let Ok(value) = location.parse() {
+    if let Ok(value) = crate::encoding::iri_to_uri(location).parse() {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
@@ -74,4 +99,41 @@ pub fn redirect_to(
 /// ```
 pub fn get_object_or_404<T>(found: Option<T>, model: &str) -> Result<T> {
     found.ok_or_else(|| Error::not_found(format!("No {model} matches the given query.")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location(response: &Response) -> Option<&str> {
+        response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    #[test]
+    fn url_redirects_never_reverse_and_keep_their_header() {
+        for (url, expected) in [
+            ("foo", "foo"),
+            ("?tab=2", "?tab=2"),
+            ("#top", "#top"),
+            ("/é", "/%C3%A9"),
+            ("/a b/\t\"<>", "/a%20b/%09%22%3C%3E"),
+            ("https://board.example/x?y=1", "https://board.example/x?y=1"),
+        ] {
+            let response = redirect_to_url(url);
+            assert_eq!(response.status(), StatusCode::FOUND, "{url}");
+            assert_eq!(location(&response), Some(expected), "{url}");
+        }
+    }
+
+    #[test]
+    fn every_location_is_a_valid_header() {
+        let every_char: String = (0..=0x2FFF_u32).filter_map(char::from_u32).collect();
+        for chunk in every_char.as_bytes().chunks(4096) {
+            let text = String::from_utf8_lossy(chunk);
+            assert!(location(&found(&text)).is_some(), "{text:?}");
+        }
+    }
 }

@@ -19,6 +19,7 @@
 //! unchanged) and only raise errors for arguments of an unusable type.
 
 mod date_format;
+pub mod strip_tags;
 
 use std::borrow::Cow;
 
@@ -215,73 +216,9 @@ fn cut(value: StringInput<'_>, arg: Cow<'_, str>) -> Value {
     }
 }
 
-/// Django's `striptags`: removes tags, comments and declarations (repeated
-/// until no more tags are found, like `strip_tags`).
+/// Django's `striptags`: removes tags, comments and declarations (see [`strip_tags`]).
 fn striptags(value: StringInput<'_>) -> Value {
-    let mut text = value.as_str().to_string();
-    for _ in 0..50 {
-        if !(text.contains('<') && text.contains('>')) {
-            break;
-        }
-        let stripped = strip_tags_once(&text);
-        if stripped.matches('<').count() == text.matches('<').count() {
-            break;
-        }
-        text = stripped;
-    }
-    value.preserve_safety(text)
-}
-
-/// One pass of Python's `HTMLParser`-based stripping: `<` starts markup only
-/// before a letter, `/`, `!` or `?`.
-fn strip_tags_once(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(pos) = rest.find('<') {
-        out.push_str(&rest[..pos]);
-        let tail = &rest[pos..];
-        let starts_markup = tail[1..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
-        let end = match tail.strip_prefix("<!--") {
-            _ if !starts_markup => None,
-            Some(comment) => comment.find("-->").map(|i| i + 7),
-            None => markup_end(tail),
-        };
-        let end = match end {
-            Some(end) => end,
-            None => {
-                // Not markup, or unterminated: like `HTMLParser.close()`, keep
-                // the text up to the next `>` (or before the next `<`) as data.
-                let data_end = match (starts_markup, tail.find('>'), tail[1..].find('<')) {
-                    (true, Some(gt), _) => gt + 1,
-                    (true, None, Some(lt)) => lt + 1,
-                    _ => 1,
-                };
-                out.push_str(&tail[..data_end]);
-                data_end
-            }
-        };
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Byte index just past the `>` closing a tag, skipping quoted attributes.
-fn markup_end(tag: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in tag.char_indices().skip(1) {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '>') => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
+    value.preserve_safety(strip_tags::strip_tags(value.as_str()))
 }
 
 /// Django's `slugify` (ASCII): lowercase, word characters, hyphens.

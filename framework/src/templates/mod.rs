@@ -13,6 +13,8 @@
 
 mod filters;
 
+pub use filters::strip_tags::strip_tags;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;

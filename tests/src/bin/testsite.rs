@@ -190,7 +190,17 @@ fn project() -> Project {
     .app(LabConfig)
     .app(sessions::SessionLabConfig)
     .app(csrf::CsrfLabConfig)
-    .urls(Urls::new().path("", pony::http::redirect_to("lab:hello"), "home"))
+    .urls(
+        Urls::new()
+            .path("", pony::http::redirect_to("lab:hello"), "home")
+            // A root route whose first segment is free, as in Django's
+            // `test_append_slash_leading_slashes`: `/\evil.example/security` gets a slash.
+            .path("<str:host>/security/", security, "security"),
+    )
+}
+
+async fn security(Path(host): Path<String>) -> String {
+    format!("security {host}")
 }
 
 fn main() -> std::process::ExitCode {
