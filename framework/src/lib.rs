@@ -26,10 +26,10 @@
 #[allow(unused_extern_crates)]
 extern crate self as pony;
 
-pub mod apps;
 pub mod auth;
 pub mod checks;
 pub mod conf;
+pub mod core;
 pub mod csrf;
 pub mod db;
 mod debug;
@@ -45,11 +45,12 @@ mod redis_connection;
 mod security;
 mod server;
 pub mod sessions;
+pub mod shortcuts;
 pub mod static_files;
 pub mod templates;
 pub mod urls;
 
-pub use apps::App;
+pub use crate::core::App;
 pub use conf::Settings;
 pub use error::{Error, Result};
 pub use http::{Request, redirect, render};
@@ -72,9 +73,9 @@ pub mod reexports {
 
 /// Everything a view module usually needs: `use pony::prelude::*;`.
 pub mod prelude {
-    pub use crate::apps::App;
-    pub use crate::auth::{CurrentUser, LoginRequired};
+    pub use crate::auth::{CurrentUser, LoginRequired, RequestUser};
     pub use crate::context;
+    pub use crate::core::App;
     pub use crate::db::{Db, Model};
     pub use crate::error::{Error, Result};
     pub use crate::forms::{BoundForm, Form};

@@ -35,7 +35,7 @@ use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use serde_json::json;
 use tower_sessions::Session;
 
-use crate::csrf::HasExtensions;
+use crate::core::HasExtensions;
 use crate::error::{Error, Result};
 use crate::templates::Context;
 
@@ -199,7 +199,7 @@ pub fn get_messages(request: &impl HasExtensions) -> Vec<Message> {
 /// }
 /// ```
 ///
-/// [`Request`]: crate::http::Request
+/// [`Request`]: crate::core::Request
 #[derive(Debug, Clone)]
 pub struct Messages(Store);
 
@@ -262,6 +262,8 @@ struct StoreState {
     queued: Vec<Message>,
     /// A page iterated the messages: only those added afterwards are kept.
     used: bool,
+    /// The session held messages when they were read.
+    stored: bool,
     added_new: bool,
     level: Level,
     has_session: bool,
@@ -313,11 +315,12 @@ impl Store {
     }
 
     /// Django's `update()`: what must stay in the session after this response, if that
-    /// changed (`Some(empty)` removes the key).
+    /// changed (`Some(empty)` removes the key). A page that iterated no messages at all
+    /// changes nothing: the session stays unmodified, so it is neither saved nor re-sent.
     fn to_keep(&self) -> Option<Vec<Message>> {
         self.with(|state| {
             if state.used {
-                Some(state.queued.clone())
+                (state.stored || !state.queued.is_empty()).then(|| state.queued.clone())
             } else if state.added_new {
                 Some(state.loaded.iter().chain(&state.queued).cloned().collect())
             } else {
@@ -377,12 +380,19 @@ pub(crate) async fn middleware(
         fetched: false,
         queued: Vec::new(),
         used: false,
+        stored: false,
         added_new: false,
         level,
         has_session: session.is_some(),
         debug: config.debug,
     })));
     request.extensions_mut().insert(store.clone());
+    if let Some(session) = session.clone() {
+        let store = store.clone();
+        crate::core::defer_until_request(request.extensions_mut(), move || {
+            Box::pin(async move { fill(&store, &session).await })
+        });
+    }
     let response = next.run(request).await;
     // Messages added without the stored ones read yet: keep both.
     let unread = store.with(|state| state.added_new && !state.used && !state.fetched);
@@ -402,10 +412,11 @@ pub(crate) async fn middleware(
     response
 }
 
-/// Reads the request's stored messages from the session, once. The `Request` and `Messages`
-/// extractors call it, so a view that never looks at the request never touches the session
-/// (and its response does not vary by cookie because of messages).
-pub(crate) async fn load(extensions: &axum::http::Extensions) {
+/// Reads the request's stored messages from the session, once: when a view takes the
+/// `Request` (a deferred load, see [`defer_until_request`](crate::core::defer_until_request))
+/// or the `Messages` extractor, so a view that does neither never touches the session (and
+/// its response does not vary by cookie because of messages).
+async fn load(extensions: &axum::http::Extensions) {
     if let (Some(store), Some(session)) = (extensions.get::<Store>(), extensions.get::<Session>()) {
         fill(store, session).await;
     }
@@ -425,14 +436,15 @@ async fn fill(store: &Store, session: &Session) {
     };
     store.with(|state| {
         state.fetched = true;
+        state.stored = !stored.is_empty();
         let mut all = stored;
         all.append(&mut state.loaded);
         state.loaded = all;
     });
 }
 
-/// Gives a rendered page its `messages` variable.
-pub(crate) fn template_context(request: &crate::http::Request, context: &mut Context) {
+/// Django's `messages` context processor: a rendered page's `messages`.
+pub(crate) fn context_processor(request: &crate::core::Request, context: &mut Context) {
     if let Some(store) = request.extensions.get::<Store>() {
         context.insert_value(
             "messages",
@@ -497,6 +509,7 @@ mod tests {
 
     fn store(loaded: Vec<Message>, has_session: bool, debug: bool) -> Store {
         Store(Arc::new(Mutex::new(StoreState {
+            stored: !loaded.is_empty(),
             loaded,
             fetched: true,
             queued: Vec::new(),

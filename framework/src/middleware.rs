@@ -10,10 +10,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
 
+use crate::core::DebugRecord;
+use crate::core::SiteState;
 use crate::debug::{self, RequestHead};
 use crate::error::{Error, ErrorSlot, PanicReport};
-use crate::http::DebugRecord;
-use crate::project::SiteState;
 
 /// The log target of the access log; `runserver` prints its lines as they are.
 pub const ACCESS_LOG: &str = "pony::server";
@@ -220,7 +220,7 @@ fn path_with_slash(path: &str, query: Option<&str>) -> String {
 
 /// A 301 to `location`, its `Location` written (IRI-encoded) where every redirect's is.
 fn permanent_redirect(location: &str) -> Response {
-    let mut response = crate::http::found(location);
+    let mut response = crate::core::found(location);
     *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
     response
 }

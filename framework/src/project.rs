@@ -1,4 +1,6 @@
-//! The project: installed apps and root URLs, built into a [`Site`] that serves.
+//! The project: installed apps and root URLs, built into a [`Site`] that serves. This is the
+//! one module that knows every feature: it assembles them, in Django's order, around the
+//! project's routes.
 //!
 //! ```no_run
 //! use pony::prelude::*;
@@ -21,8 +23,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 
-use crate::apps::App;
 use crate::conf::Settings;
+pub use crate::core::SiteState;
+use crate::core::{App, AppState, ContextProcessor};
 use crate::db::{DatabaseUrl, Db};
 use crate::error::{Error, Result};
 use crate::middleware;
@@ -30,12 +33,22 @@ use crate::static_files::StaticFinder;
 use crate::templates::{TemplateDirs, Templates};
 use crate::urls::{Resolver, Urls};
 
-/// A project before it is built: its base directory, apps and root URLs.
+/// A project before it is built: its base directory, apps, root URLs and own middleware.
 #[derive(Debug)]
 pub struct Project {
     base_dir: PathBuf,
     apps: Vec<Box<dyn App>>,
     urls: Urls,
+    layers: Vec<ProjectLayer>,
+}
+
+/// One of the project's own layers, applied to the router when the site is built.
+struct ProjectLayer(Box<dyn FnOnce(Router) -> Router + Send>);
+
+impl std::fmt::Debug for ProjectLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProjectLayer")
+    }
 }
 
 impl Project {
@@ -45,6 +58,7 @@ impl Project {
             base_dir: base_dir.into(),
             apps: Vec::new(),
             urls: Urls::new(),
+            layers: Vec::new(),
         }
     }
 
@@ -63,6 +77,48 @@ impl Project {
     /// The root URLs (Django's `ROOT_URLCONF`); apps' URLs are added at their prefixes.
     pub fn urls(mut self, urls: Urls) -> Self {
         self.urls = urls;
+        self
+    }
+
+    /// Adds the project's own middleware (a tower layer, as for axum's `Router::layer`), like
+    /// an entry at the end of Django's `MIDDLEWARE`: it runs after pony's (the session, the
+    /// user and CSRF are known) and just before the view. Layers added later run closer to
+    /// the view. Shared state goes in the same way, as axum's `Extension`:
+    ///
+    /// ```no_run
+    /// use axum::Extension;
+    /// use pony::prelude::*;
+    ///
+    /// #[derive(Clone)]
+    /// struct Mailer { from: &'static str }
+    ///
+    /// async fn contact(Extension(mailer): Extension<Mailer>) -> String {
+    ///     format!("mail comes from {}", mailer.from)
+    /// }
+    ///
+    /// let project = Project::new(pony::base_dir!())
+    ///     .urls(Urls::new().path("contact/", contact, "contact"))
+    ///     .layer(Extension(Mailer { from: "board@example.com" }))
+    ///     .layer(axum::middleware::from_fn(|request: axum::extract::Request, next: axum::middleware::Next| async move {
+    ///         tracing::info!("serving {}", request.uri());
+    ///         next.run(request).await
+    ///     }));
+    /// # let _ = project;
+    /// ```
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<axum::extract::Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Response:
+            axum::response::IntoResponse + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Error:
+            Into<std::convert::Infallible> + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+    {
+        self.layers
+            .push(ProjectLayer(Box::new(move |router: Router| {
+                router.layer(layer)
+            })));
         self
     }
 
@@ -88,6 +144,7 @@ impl Project {
             base_dir,
             apps,
             urls: mut root,
+            layers,
         } = self;
         for app in &apps {
             if let Some(prefix) = app.url_prefix() {
@@ -119,6 +176,7 @@ impl Project {
             resolver.clone(),
             &settings.static_url,
             settings.debug,
+            &[crate::csrf::template_functions],
         );
         let static_finder = StaticFinder::new(
             std::iter::once(settings.staticfiles_dir.clone())
@@ -137,42 +195,35 @@ impl Project {
         } else {
             None
         };
-        let client_ip = crate::http::ClientIpSettings::from_settings(&settings)?;
-        let login_throttle = crate::auth::throttle::LoginThrottle::from_settings(&settings)?;
+        let client_ip = crate::core::ClientIpSettings::from_settings(&settings)?;
+        let mut app_state = AppState::default();
+        for app in &apps {
+            app.ready(&settings, &mut app_state)?;
+        }
+        // pony's own processors first (Django's defaults), then each app's, in order.
+        let own: [ContextProcessor; 3] = [
+            crate::core::context::request,
+            crate::csrf::context_processor,
+            crate::messages::context_processor,
+        ];
+        let context_processors = own
+            .into_iter()
+            .chain(apps.iter().flat_map(|app| app.context_processors()))
+            .collect();
         let state = Arc::new(SiteState {
             db,
             client_ip,
-            login_throttle,
+            context_processors,
+            app_state,
             settings,
             templates,
             resolver,
             apps,
             static_finder,
         });
-        let router = assemble(&state, routes);
+        let router = assemble(&state, routes, layers);
         Ok(Site { state, router })
     }
-}
-
-/// What every request can reach: settings, templates, URLs, apps.
-#[derive(Debug)]
-pub struct SiteState {
-    /// The settings the site was built with.
-    pub settings: Settings,
-    /// The template engine.
-    pub templates: Templates,
-    /// Every URL pattern.
-    pub resolver: Arc<Resolver>,
-    /// The installed apps.
-    pub apps: Vec<Box<dyn App>>,
-    /// Where static files are found.
-    pub static_finder: StaticFinder,
-    /// The database pool, when an installed app has models.
-    pub db: Option<Db>,
-    /// How to find the client's address (`CLIENT_IP_*`).
-    pub(crate) client_ip: crate::http::ClientIpSettings,
-    /// The login throttle (`LOGIN_THROTTLE_*`), counting in memory or Redis.
-    pub(crate) login_throttle: crate::auth::throttle::LoginThrottle,
 }
 
 /// A built project, ready to serve.
@@ -183,12 +234,11 @@ pub struct Site {
 }
 
 /// One request's path through pony's middleware, outermost first: log → request-head limits →
-/// security headers →
-/// error pages (and panics) → allowed hosts → HTTPS redirect → sessions → authentication
-/// (`request.user`) → CSRF → messages → static files (DEBUG) → the project's routes, with
-/// APPEND_SLASH and the 404 page as the fallback. Sessions and authentication are there when
-/// their apps are installed.
-fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
+/// security headers → error pages (and panics) → allowed hosts → HTTPS redirect → the apps'
+/// layers in `installed_apps!` order (sessions, then authentication: `request.user`) → CSRF →
+/// messages → the project's own layers → static files (DEBUG) → the project's routes, with
+/// APPEND_SLASH and the 404 page as the fallback.
+fn assemble(state: &Arc<SiteState>, mut router: Router, layers: Vec<ProjectLayer>) -> Router {
     if state.settings.debug {
         router = router.nest_service(
             state.settings.static_url.trim_end_matches('/'),
@@ -202,8 +252,11 @@ fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
         );
     }
     // Layers wrap what is above them: the last added runs first.
+    router = router.fallback(middleware::not_found);
+    for ProjectLayer(apply) in layers.into_iter().rev() {
+        router = apply(router);
+    }
     router = router
-        .fallback(middleware::not_found)
         .layer(from_fn_with_state(
             crate::messages::MessagesConfig::new(&state.settings),
             crate::messages::middleware,
@@ -212,13 +265,11 @@ fn assemble(state: &Arc<SiteState>, mut router: Router) -> Router {
             crate::csrf::CsrfLayer::new(state),
             crate::csrf::middleware,
         ));
-    if state.apps.iter().any(|app| app.label() == "auth") {
-        router = router.layer(axum::middleware::from_fn(
-            crate::auth::login::authentication_middleware,
-        ));
+    for app in state.apps.iter().rev() {
+        router = app.layer(router, state);
     }
-    let router = router.layer(axum::Extension(state.clone()));
-    crate::sessions::install(router, state)
+    router
+        .layer(axum::Extension(state.clone()))
         .layer(from_fn_with_state(
             state.clone(),
             crate::security::ssl_redirect,

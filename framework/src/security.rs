@@ -17,8 +17,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::conf::Settings;
+use crate::core::SiteState;
 use crate::error::Error;
-use crate::project::SiteState;
 
 /// The longest request target and header line accepted (gunicorn's `limit_request_line` and
 /// `limit_request_field_size`, which sit in front of most Django deployments).
@@ -216,7 +216,7 @@ pub(crate) async fn ssl_redirect(
         .unwrap_or_else(|| request_host(request.headers(), request.uri()));
     let path = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
     // Written (IRI-encoded) where every redirect's `Location` is; then made permanent.
-    let mut response = crate::http::found(&format!("https://{host}{path}"));
+    let mut response = crate::core::found(&format!("https://{host}{path}"));
     *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
     response
 }

@@ -29,8 +29,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any};
 
+use crate::core::DebugRecord;
 use crate::error::{Error, Result};
-use crate::http::DebugRecord;
 
 /// A list of URL patterns, optionally under an app namespace (Django's `app_name`).
 #[derive(Default)]

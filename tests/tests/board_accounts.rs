@@ -507,3 +507,36 @@ fn a_django_pbkdf2_user_logs_in_and_is_upgraded_to_argon2() {
         302
     );
 }
+
+#[test]
+fn a_page_that_shows_no_messages_leaves_the_session_alone() {
+    let (board, database, _dir) = board();
+    let browser = board.browser();
+    assert_eq!(browser.sign_up("maya", PASSWORD).status, 302);
+    let session_row = || {
+        database
+            .query("SELECT session_data || expire_date FROM pony_session")
+            .unwrap()
+    };
+    // The welcome message is shown once, and showing it changes the session.
+    let page = browser.get("/articles/");
+    assert!(page.body.contains("Welcome, maya!"), "{}", page.body);
+    assert!(
+        page.cookie("sessionid").is_some(),
+        "the shown message is removed"
+    );
+    let after_message = session_row();
+    // Later pages show no message: the session is neither saved nor sent again.
+    for _ in 0..2 {
+        let page = browser.get("/articles/");
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("Welcome, maya!"));
+        assert_eq!(page.cookie("sessionid"), None, "{:?}", page.set_cookies);
+    }
+    assert_eq!(
+        session_row(),
+        after_message,
+        "the session row was not written"
+    );
+    assert_eq!(logged_in_as(&browser).as_deref(), Some("maya"));
+}

@@ -1,11 +1,16 @@
 //! The auth app itself: its migrations, its `post_migrate` step and the `user`/`perms`
 //! template variables.
 
+use std::sync::Arc;
+
+use axum::Router;
+
 use super::current_user::CurrentUser;
-use crate::apps::App;
+use super::throttle::LoginThrottle;
+use crate::conf::Settings;
+use crate::core::{App, AppState, ContextProcessor, Request, SiteState};
 use crate::db::Connection;
 use crate::error::Result;
-use crate::http::Request;
 use crate::templates::Context;
 
 /// pony's `django.contrib.auth`, to list in `installed_apps!`.
@@ -40,13 +45,31 @@ impl App for AuthConfig {
         super::permissions::create_permissions(conn, apps).map(|_| ())
     }
 
-    /// `user` (Django's `auth` context processor) and `perms`: `{% if "articles.add_article"
-    /// in perms %}`.
-    fn template_context(&self, request: &Request, context: &mut Context) {
-        let user = CurrentUser::of(&request.extensions);
-        context.insert_value("perms", minijinja::Value::from_object(Perms(user.clone())));
-        context.insert("user", &user);
+    /// The login throttle, built from the `LOGIN_THROTTLE_*` settings (a bad one stops the
+    /// server at start-up).
+    fn ready(&self, settings: &Settings, state: &mut AppState) -> Result<()> {
+        state.insert(Arc::new(LoginThrottle::from_settings(settings)?));
+        Ok(())
     }
+
+    fn context_processors(&self) -> Vec<ContextProcessor> {
+        vec![auth_context]
+    }
+
+    /// `request.user` on every request (Django's `AuthenticationMiddleware`).
+    fn layer(&self, router: Router, _site: &Arc<SiteState>) -> Router {
+        router.layer(axum::middleware::from_fn(
+            super::login::authentication_middleware,
+        ))
+    }
+}
+
+/// `user` (Django's `auth` context processor) and `perms`: `{% if "articles.add_article" in
+/// perms %}`.
+fn auth_context(request: &Request, context: &mut Context) {
+    let user = CurrentUser::of(&request.extensions);
+    context.insert_value("perms", minijinja::Value::from_object(Perms(user.clone())));
+    context.insert("user", &user);
 }
 
 /// The template variable `perms`: `{% if perms.articles.add_article %}` or

@@ -29,6 +29,27 @@ use serde::Serialize;
 use super::models::User;
 use crate::error::{Error, Result};
 
+/// `request.user()`, as Django's `request.user`: who is logged in, or the anonymous user.
+/// In the prelude, so views write `request.user()`.
+///
+/// ```no_run
+/// use pony::prelude::*;
+///
+/// async fn whoami(request: Request) -> String {
+///     request.user().username().to_owned()
+/// }
+/// ```
+pub trait RequestUser {
+    /// Who is logged in, or the anonymous user.
+    fn user(&self) -> CurrentUser;
+}
+
+impl RequestUser for crate::core::Request {
+    fn user(&self) -> CurrentUser {
+        CurrentUser::of(&self.extensions)
+    }
+}
+
 /// Who is making the request. Put there by the authentication middleware; anonymous when
 /// nobody is logged in (or the auth app is not installed).
 #[derive(Debug, Clone, Default)]

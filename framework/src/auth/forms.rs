@@ -22,14 +22,15 @@
 //! ```
 
 use crate::Form;
+use crate::auth::RequestUser;
 use crate::auth::blocking::{hash_password, verify_password};
 use crate::auth::login::{Credentials, authenticate, update_session_auth_hash};
 use crate::auth::models::{User, normalize_username};
 use crate::auth::validators::{UserAttributes, validate_password, validate_username};
+use crate::core::Request;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::forms::{BoundForm, FormErrors, Partial, ValidationError};
-use crate::http::Request;
 
 /// "The two password fields didn’t match." (with Django's U+2019 apostrophe).
 pub const PASSWORD_MISMATCH: &str = "The two password fields didn\u{2019}t match.";
@@ -129,7 +130,7 @@ impl BoundForm<UserCreationForm> {
     /// Django answers with a 500).
     pub async fn save(&mut self, request: &Request) -> Result<Option<User>> {
         // As Django's auth views: no submitted value shows on the DEBUG error page.
-        crate::http::sensitive_post_parameters(request, &[]);
+        crate::core::sensitive_post_parameters(request, &[]);
         let db = database(request)?;
         // As Django: the username and password checks that need more than the field itself
         // run whenever their field cleaned, so every problem is reported at once.
@@ -175,7 +176,7 @@ impl BoundForm<AuthenticationForm> {
     /// and password…" (or the throttling message) as a non-field error.
     pub async fn authenticate(&mut self, request: &Request) -> Result<Option<User>> {
         // As Django's auth views: no submitted value shows on the DEBUG error page.
-        crate::http::sensitive_post_parameters(request, &[]);
+        crate::core::sensitive_post_parameters(request, &[]);
         let Some(form) = self.cleaned_data() else {
             return Ok(None);
         };
@@ -198,7 +199,7 @@ impl BoundForm<PasswordChangeForm> {
     /// and keeps this session logged in (every other session of the user is logged out).
     pub async fn save(&mut self, request: &Request) -> Result<bool> {
         // As Django's auth views: no submitted value shows on the DEBUG error page.
-        crate::http::sensitive_post_parameters(request, &[]);
+        crate::core::sensitive_post_parameters(request, &[]);
         let current = request.user();
         let Some(user) = current.user().cloned() else {
             return Err(Error::permission_denied(""));
@@ -256,7 +257,7 @@ fn database(request: &Request) -> Result<Db> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::QueryDict;
+    use crate::core::QueryDict;
 
     #[test]
     fn a_bad_username_and_mismatched_passwords_both_show_like_django() {

@@ -33,11 +33,11 @@ use super::hashers::must_update;
 use super::models::{User, user};
 use super::session_hash::{session_auth_hash, verify_session_auth_hash};
 use super::throttle::device::{self, PendingCookie};
-use super::throttle::{Attempt, Verdict, refusal_message};
+use super::throttle::{Attempt, LoginThrottle, Verdict, refusal_message};
+use crate::core::SiteState;
+use crate::core::{DebugRecord, Request, network_key, peer_address};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::http::{DebugRecord, Request, network_key, peer_address};
-use crate::project::SiteState;
 
 /// Session key of the logged-in user's id (a string, as Django stores it).
 pub const SESSION_KEY: &str = "_auth_user_id";
@@ -92,7 +92,7 @@ pub async fn authenticate(
     let site = request.site().clone();
     let db = database(&site)?;
     let secret = secret_key(&site)?;
-    let throttle = &site.login_throttle;
+    let throttle = login_throttle(&site)?;
     let peer = peer_address(&request.extensions);
     let client = site
         .client_ip
@@ -216,12 +216,27 @@ fn issue_device_cookie(request: &Request, username: &str, secret: &str) {
         return;
     };
     let site = request.site();
+    let Ok(throttle) = login_throttle(site) else {
+        return;
+    };
     pending.set(device::set_cookie(
         username,
         secret,
-        site.login_throttle.config().device_cookie_age,
+        throttle.config().device_cookie_age,
         site.settings.session.cookie_secure,
     ));
+}
+
+/// The throttle the auth app built in [`App::ready`](crate::core::App::ready).
+fn login_throttle(site: &SiteState) -> Result<&LoginThrottle> {
+    site.app_state::<Arc<LoginThrottle>>()
+        .map(|throttle| &**throttle)
+        .ok_or_else(|| {
+            Error::ImproperlyConfigured(
+                "login() needs the auth app: add pony::auth::AuthConfig to installed_apps!"
+                    .to_owned(),
+            )
+        })
 }
 
 /// Keeps a session logged in after its user changed their password (Django's

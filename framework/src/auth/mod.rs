@@ -21,7 +21,7 @@ pub mod validators;
 
 pub use app::AuthConfig;
 pub use blocking::{hash_password, verify_password};
-pub use current_user::CurrentUser;
+pub use current_user::{CurrentUser, RequestUser};
 pub use login::{Credentials, LoginRefused, authenticate, login, logout, update_session_auth_hash};
 pub use models::{Group, Permission, User};
 pub use required::{LoginRequired, StaffRequired};

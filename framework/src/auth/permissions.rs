@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::models::{Permission, permission};
-use crate::apps::App;
+use crate::core::App;
 use crate::db::Connection;
 use crate::error::Result;
 

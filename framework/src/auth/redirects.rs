@@ -12,7 +12,7 @@
 //! }
 //! ```
 
-use crate::http::Request;
+use crate::core::Request;
 
 /// Whether `url` is safe to redirect to: relative, or absolute on one of `allowed_hosts`
 /// with an http(s) scheme (https only when `require_https`).

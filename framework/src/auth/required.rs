@@ -27,8 +27,8 @@ use axum::http::{Extensions, Uri};
 use axum::response::Response;
 
 use super::current_user::CurrentUser;
+use crate::core::SiteState;
 use crate::error::Error;
-use crate::project::SiteState;
 
 /// The default `LOGIN_URL`.
 pub const DEFAULT_LOGIN_URL: &str = "/accounts/login/";
@@ -98,5 +98,5 @@ pub fn redirect_to_login(next: &str, login_url: &str) -> Response {
         .remove(b'~');
     let next = percent_encoding::utf8_percent_encode(next, NEXT);
     let separator = if login_url.contains('?') { '&' } else { '?' };
-    crate::http::redirect_to_url(&format!("{login_url}{separator}next={next}"))
+    crate::core::found(&format!("{login_url}{separator}next={next}"))
 }

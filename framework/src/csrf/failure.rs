@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::project::SiteState;
+use crate::core::SiteState;
 
 /// Django's reason when the request has no CSRF cookie.
 pub(crate) const REASON_NO_CSRF_COOKIE: &str = "CSRF cookie not set.";

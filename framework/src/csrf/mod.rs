@@ -29,53 +29,22 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::request::Parts;
-use axum::http::{Extensions, HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use minijinja::value::{Object, ObjectRepr, Value};
 
 use crate::conf::CsrfSettings;
+use crate::core::HasExtensions;
+use crate::core::SiteState;
+use crate::core::body::{self, BodyLimits, ParsedForm};
 use crate::error::Error;
-use crate::http::body::{self, BodyLimits, ParsedForm};
-use crate::project::SiteState;
 use crate::templates::Context;
 
 pub use exempt::{CsrfExempt, csrf_exempt};
 
 /// The form field that carries the token.
 pub const FORM_FIELD: &str = "csrfmiddlewaretoken";
-
-/// Anything that carries a request's extensions, where middleware leaves per-request state:
-/// pony's [`Request`](crate::http::Request), axum's request or its [`Parts`].
-pub trait HasExtensions {
-    /// The request's extensions.
-    fn extensions(&self) -> &Extensions;
-}
-
-impl HasExtensions for crate::http::Request {
-    fn extensions(&self) -> &Extensions {
-        &self.extensions
-    }
-}
-
-impl HasExtensions for Request {
-    fn extensions(&self) -> &Extensions {
-        Request::extensions(self)
-    }
-}
-
-impl HasExtensions for Parts {
-    fn extensions(&self) -> &Extensions {
-        &self.extensions
-    }
-}
-
-impl HasExtensions for Extensions {
-    fn extensions(&self) -> &Extensions {
-        self
-    }
-}
 
 /// Django's `get_token()`: a fresh masked token for this request (64 characters, different
 /// on every call), which also makes the response set the `csrftoken` cookie. `None` when
@@ -172,7 +141,7 @@ impl RequestToken {
         if let Ok(value) = HeaderValue::from_str(&cookie_header(&secret, settings)) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
-        patch_vary_cookie(response.headers_mut());
+        crate::core::vary_on_cookie(response.headers_mut());
     }
 }
 
@@ -197,33 +166,6 @@ fn cookie_header(secret: &str, settings: &CsrfSettings) -> String {
         cookie.push_str("; HttpOnly");
     }
     cookie
-}
-
-/// Adds `Cookie` to `Vary` (the page differs with the cookie, so caches must not share it).
-fn patch_vary_cookie(headers: &mut HeaderMap) {
-    let present = headers
-        .get_all(header::VARY)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|v| v.trim().eq_ignore_ascii_case("cookie") || v.trim() == "*");
-    if !present {
-        headers.append(header::VARY, HeaderValue::from_static("Cookie"));
-    }
-}
-
-/// The value of the cookie `name` (the last one, as Django's `parse_cookie` keeps).
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or(("", pair));
-            (key.trim() == name).then(|| value.trim().to_owned())
-        })
-        .next_back()
 }
 
 /// What the middleware needs, prepared once when the site is built.
@@ -272,7 +214,7 @@ pub(crate) async fn middleware(
     next: Next,
 ) -> Response {
     let settings = &layer.site.settings.csrf;
-    let cookie = cookie_value(request.headers(), &settings.cookie_name);
+    let cookie = crate::core::request_cookie(request.headers(), &settings.cookie_name);
     let parsed = cookie.as_deref().map(token::secret_from_cookie);
     let state = match &parsed {
         Some(Ok(secret)) => RequestToken::new(Some(secret.clone()), false),
@@ -400,8 +342,9 @@ fn title_case(name: &str) -> String {
         .collect()
 }
 
-/// Gives a rendered page its `csrf_token` (one masked token per render, created on first use).
-pub(crate) fn template_context(request: &crate::http::Request, context: &mut Context) {
+/// Django's `csrf` context processor: a rendered page's `csrf_token` (one masked token per
+/// render, created on first use).
+pub(crate) fn context_processor(request: &crate::core::Request, context: &mut Context) {
     if let Some(state) = request.extensions.get::<RequestToken>() {
         context.insert_value(
             "csrf_token",
@@ -450,10 +393,22 @@ impl Object for TemplateToken {
     }
 }
 
+/// Django's `{% csrf_token %}` as template functions: `csrf_input()` (the hidden form field)
+/// and `csrf_token()` (the bare token), each rendering nothing on a page drawn without a
+/// request.
+pub(crate) fn template_functions(env: &mut minijinja::Environment<'static>) {
+    env.add_function("csrf_token", |state: &minijinja::State<'_, '_>| {
+        token_in_template(state)
+    });
+    env.add_function("csrf_input", |state: &minijinja::State<'_, '_>| {
+        Value::from_safe_string(hidden_input(&token_in_template(state)))
+    });
+}
+
 /// The token for the `csrf_input()`/`csrf_token()` template functions: the page's
 /// `csrf_token` variable, or an empty string when the page was rendered without a request
 /// (as Django's `{% csrf_token %}` renders nothing then).
-pub(crate) fn token_in_template(state: &minijinja::State<'_, '_>) -> String {
+fn token_in_template(state: &minijinja::State<'_, '_>) -> String {
     match state.lookup("csrf_token") {
         Some(value) => match value.downcast_object_ref::<TemplateToken>() {
             Some(token) => token.token().to_owned(),
@@ -464,7 +419,7 @@ pub(crate) fn token_in_template(state: &minijinja::State<'_, '_>) -> String {
 }
 
 /// The hidden form field Django's `{% csrf_token %}` renders.
-pub(crate) fn hidden_input(token: &str) -> String {
+fn hidden_input(token: &str) -> String {
     if token.is_empty() {
         return String::new();
     }
@@ -489,15 +444,7 @@ mod tests {
     }
 
     #[test]
-    fn cookies_are_parsed_and_set_like_django() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; csrftoken=abc ; sessionid=x; csrftoken=def"),
-        );
-        assert_eq!(cookie_value(&headers, "csrftoken").as_deref(), Some("def"));
-        assert_eq!(cookie_value(&headers, "missing"), None);
-
+    fn cookies_are_set_like_django() {
         let settings = CsrfSettings {
             cookie_name: "csrftoken".into(),
             cookie_age: 31_449_600,
@@ -525,15 +472,5 @@ mod tests {
         state.rotate();
         assert_ne!(token::unmask(&state.masked()), before);
         assert!(state.with(|s| s.reset && s.used));
-    }
-
-    #[test]
-    fn vary_cookie_is_added_once() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-        patch_vary_cookie(&mut headers);
-        patch_vary_cookie(&mut headers);
-        let vary: Vec<_> = headers.get_all(header::VARY).iter().collect();
-        assert_eq!(vary, ["Accept-Encoding", "Cookie"]);
     }
 }

@@ -17,7 +17,7 @@ use diesel::connection::{BoxableConnection, SimpleConnection};
 use diesel::migration::{Migration, MigrationMetadata, MigrationName, MigrationVersion};
 use diesel_migrations::MigrationHarness;
 
-use crate::apps::App;
+use crate::core::App;
 use crate::db::connection::Connection;
 use crate::db::migrations::{
     Changes, MigrationFile, MigrationGraph, MigrationKey, ProjectState, Questioner, autodetector,

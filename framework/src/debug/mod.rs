@@ -14,9 +14,9 @@ use axum::response::Html;
 use minijinja::{Environment, context};
 
 use crate::conf::{MASK, is_hidden_setting};
+use crate::core::SiteState;
+use crate::core::{DebugData, QueryDict};
 use crate::error::{Error, PanicReport};
-use crate::http::{DebugData, QueryDict};
-use crate::project::SiteState;
 
 /// The head of a request, kept before the handler consumes it.
 #[derive(Debug)]
@@ -70,15 +70,12 @@ impl RequestHead {
     /// The cookies, the session's (whatever `SESSION_COOKIE_NAME` calls it) and secret-looking
     /// ones masked.
     fn cookies(&self, session_cookie: &str) -> Vec<(String, String)> {
-        self.headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| {
-                let (name, value) = pair.trim().split_once('=')?;
-                let secret = is_hidden_setting(name) || name == session_cookie;
-                Some((name.to_owned(), masked_if(secret, value)))
+        crate::core::request_cookies(&self.headers)
+            .into_iter()
+            .map(|(name, value)| {
+                let secret = is_hidden_setting(&name) || name == session_cookie;
+                let shown = masked_if(secret, &value);
+                (name, shown)
             })
             .collect()
     }

@@ -4,8 +4,8 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use crate::core::{QueryDict, Request};
 use crate::error::{Error, Result};
-use crate::http::{QueryDict, Request};
 
 use super::FormData;
 use super::errors::FormErrors;
@@ -46,7 +46,7 @@ pub trait Form: Sized + Send + Sync + 'static {
 
     /// A form bound to a request's POST body (urlencoded or multipart), Django's
     /// `Form(request.POST)`. The values of password fields never show on the DEBUG error
-    /// page (see [`sensitive_post_parameters`](crate::http::sensitive_post_parameters)).
+    /// page (see [`sensitive_post_parameters`](crate::core::sensitive_post_parameters)).
     fn bind(request: &Request) -> BoundForm<Self> {
         let passwords: Vec<&str> = Self::fields()
             .iter()
@@ -54,7 +54,7 @@ pub trait Form: Sized + Send + Sync + 'static {
             .map(|field| field.name)
             .collect();
         if !passwords.is_empty() {
-            crate::http::sensitive_post_parameters(request, &passwords);
+            crate::core::sensitive_post_parameters(request, &passwords);
         }
         BoundForm::bound(request.post().clone())
     }

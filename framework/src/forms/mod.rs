@@ -113,8 +113,8 @@ mod values;
 
 pub use clean::{clean_field, clean_with_hook};
 /// The data a form is bound to: Django's `QueryDict` — `request.post()`, `request.query()`,
-/// or [`QueryDict::from_pairs`](crate::http::QueryDict::from_pairs).
-pub type FormData = crate::http::QueryDict;
+/// or [`QueryDict::from_pairs`](crate::core::QueryDict::from_pairs).
+pub type FormData = crate::core::QueryDict;
 pub use email::is_valid_email;
 pub use errors::{FormErrors, ValidationError};
 pub use fields::{FieldKind, FieldSpec, Widget, pretty_name};

@@ -364,13 +364,13 @@ fn multipart_bodies_bind() {
         );
     }
     body.extend_from_slice(b"------b--\r\n");
-    let limits = crate::http::body::BodyLimits {
+    let limits = crate::core::body::BodyLimits {
         max_memory_size: 1 << 20,
         max_number_fields: Some(1000),
         max_number_files: Some(100),
         read_timeout: std::time::Duration::from_secs(30),
     };
-    let data = crate::http::body::parse_form(&headers, &body.into(), &limits).unwrap();
+    let data = crate::core::body::parse_form(&headers, &body.into(), &limits).unwrap();
     let form: BoundForm<ContactForm> = BoundForm::bound(data);
     assert!(form.is_valid(), "{:?}", form.errors());
     assert_eq!(form.cleaned_data().unwrap().message, "Hi\n<there>");

@@ -1,5 +1,6 @@
 //! What a Django view gets from `request` and `django.shortcuts`: [`Request`], [`render`],
-//! [`redirect`].
+//! [`redirect`]. (They live in [`core`](crate::core) and [`shortcuts`](crate::shortcuts);
+//! this module gathers them under Django's names.)
 //!
 //! ```no_run
 //! use pony::prelude::*;
@@ -14,19 +15,11 @@
 //! }
 //! ```
 
-pub mod body;
-mod client_ip;
-mod debug_record;
-mod query_dict;
-mod request;
-mod shortcuts;
-
 /// URL parameters: `Path(pk): Path<i64>` for a route `<int:pk>/` (axum's extractor).
 pub use axum::extract::Path;
 
-pub use client_ip::{ClientIpSettings, network_key, peer_address};
-pub use debug_record::{DebugData, DebugRecord, SensitivePost, sensitive_post_parameters};
-pub use query_dict::QueryDict;
-pub use request::Request;
-pub(crate) use shortcuts::found;
-pub use shortcuts::{get_object_or_404, redirect, redirect_to, redirect_to_url, render};
+pub use crate::core::{
+    ClientIpSettings, DebugData, DebugRecord, QueryDict, Request, SensitivePost, body, network_key,
+    peer_address, sensitive_post_parameters,
+};
+pub use crate::shortcuts::{get_object_or_404, redirect, redirect_to, redirect_to_url, render};

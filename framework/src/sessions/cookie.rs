@@ -1,32 +1,7 @@
-//! The session cookie on the wire, exactly as Django writes it: reading it from `Cookie`,
-//! writing `Set-Cookie` (attributes in Django's order), and `Vary: Cookie`.
-
-use axum::http::header::{COOKIE, VARY};
-use axum::http::{HeaderMap, HeaderValue};
+//! The session cookie on the wire, exactly as Django writes it: `Set-Cookie` with the
+//! attributes in Django's order. (Reading `Cookie` and `Vary` are the core's.)
 
 use crate::conf::SessionSettings;
-
-/// The value of cookie `name` in the request, if it was sent (empty and quoted values too).
-/// As in Django, the last of several cookies with the same name wins.
-pub(crate) fn request_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or(("", pair));
-            (key.trim() == name).then(|| unquote(value.trim()).to_owned())
-        })
-        .next_back()
-}
-
-fn unquote(value: &str) -> &str {
-    value
-        .strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .unwrap_or(value)
-}
 
 /// `Set-Cookie` for a saved session: `max_age` seconds, or a browser-session cookie (no
 /// `expires`, no `Max-Age`) when `None`.
@@ -86,29 +61,6 @@ fn http_date(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
-/// Adds `Cookie` to the response's `Vary` (Django's `patch_vary_headers`), once.
-pub(crate) fn vary_on_cookie(headers: &mut HeaderMap) {
-    let existing: Vec<String> = headers
-        .get_all(VARY)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(|field| field.trim().to_owned())
-        .filter(|field| !field.is_empty())
-        .collect();
-    if existing
-        .iter()
-        .any(|field| field == "*" || field.eq_ignore_ascii_case("cookie"))
-    {
-        return;
-    }
-    let mut fields = existing;
-    fields.push("Cookie".to_owned());
-    if let Ok(value) = HeaderValue::from_str(&fields.join(", ")) {
-        headers.insert(VARY, value);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,22 +70,6 @@ mod tests {
         crate::Settings::load_from(dir.path(), |_| None)
             .unwrap()
             .session
-    }
-
-    #[test]
-    fn the_session_cookie_is_found_among_others() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            COOKIE,
-            HeaderValue::from_static("csrftoken=x; sessionid=abc; other=1"),
-        );
-        assert_eq!(
-            request_cookie(&headers, "sessionid").as_deref(),
-            Some("abc")
-        );
-        assert_eq!(request_cookie(&headers, "missing"), None);
-        headers.append(COOKIE, HeaderValue::from_static("sessionid=\"\""));
-        assert_eq!(request_cookie(&headers, "sessionid").as_deref(), Some(""));
     }
 
     #[test]
@@ -169,17 +105,5 @@ mod tests {
         );
         settings.cookie_samesite = Some("None".into());
         assert!(delete_cookie(&settings).ends_with("SameSite=None; Secure"));
-    }
-
-    #[test]
-    fn vary_gets_cookie_once() {
-        let mut headers = HeaderMap::new();
-        vary_on_cookie(&mut headers);
-        vary_on_cookie(&mut headers);
-        assert_eq!(headers.get(VARY).unwrap(), "Cookie");
-        let mut headers = HeaderMap::new();
-        headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
-        vary_on_cookie(&mut headers);
-        assert_eq!(headers.get(VARY).unwrap(), "Accept-Encoding, Cookie");
     }
 }

@@ -26,15 +26,16 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::{Session, SessionStore};
 
-use super::cookie::{delete_cookie, request_cookie, set_cookie, vary_on_cookie};
+use super::cookie::{delete_cookie, set_cookie};
 use super::db_store::DatabaseStore;
 use super::expiry;
 use super::key::{cookie_value, parse_cookie_value};
 use super::request_store::RequestStore;
 use super::{INTERRUPTED, SESSION_INTERRUPTED};
 use crate::conf::SessionSettings;
+use crate::core::DebugRecord;
+use crate::core::{request_cookie, vary_on_cookie};
 use crate::error::{Error, ErrorSlot};
-use crate::http::DebugRecord;
 
 /// How often the server deletes expired sessions from the database.
 pub const CLEANUP_PERIOD: std::time::Duration = std::time::Duration::from_secs(3600);

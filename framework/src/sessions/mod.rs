@@ -50,10 +50,10 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use tower_sessions::session::Id;
 
-use crate::apps::App;
 use crate::conf::SessionEngine;
+use crate::core::App;
+use crate::core::SiteState;
 use crate::db::ModelMeta;
-use crate::project::SiteState;
 
 pub use db_store::DatabaseStore;
 pub use redis_store::RedisStore;
@@ -98,6 +98,11 @@ impl App for SessionsConfig {
 
     fn migrations(&self) -> &'static [(&'static str, &'static str)] {
         migrations::MIGRATIONS
+    }
+
+    /// The session on every request (Django's `SessionMiddleware`).
+    fn layer(&self, router: Router, site: &Arc<SiteState>) -> Router {
+        install(router, site)
     }
 }
 
@@ -144,10 +149,7 @@ impl UnavailableStore {
 }
 
 /// Adds the session middleware to `router` when the sessions app is installed.
-pub(crate) fn install(router: Router, site: &Arc<SiteState>) -> Router {
-    if !site.apps.iter().any(|app| app.label() == LABEL) {
-        return router;
-    }
+fn install(router: Router, site: &Arc<SiteState>) -> Router {
     let settings = site.settings.session.clone();
     let unavailable = |reason: String| -> Arc<dyn SessionStore> {
         tracing::error!("{reason}");

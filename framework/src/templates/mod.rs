@@ -26,6 +26,9 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::urls::Resolver;
 
+/// Adds functions, filters or globals to the template environment.
+pub type TemplateExtension = fn(&mut Environment<'static>);
+
 /// Where templates come from, in lookup order.
 #[derive(Debug, Clone, Default)]
 pub struct TemplateDirs {
@@ -43,12 +46,14 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Builds the environment: loaders, Django's filters, `url()` and `static()`.
+    /// Builds the environment: loaders, Django's filters, `url()` and `static()`, then each
+    /// of `extensions` (functions that features register, such as CSRF's `csrf_input()`).
     pub fn new(
         sources: TemplateDirs,
         resolver: Arc<Resolver>,
         static_url: &str,
         debug: bool,
+        extensions: &[TemplateExtension],
     ) -> Self {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Chainable);
@@ -69,16 +74,10 @@ impl Templates {
         env.add_function("static", move |path: String| {
             static_path(&static_url, &path)
         });
-        // Django's `{% csrf_token %}`: the page's token (see `pony::csrf`), or nothing when
-        // the page was rendered without a request.
-        env.add_function("csrf_token", |state: &minijinja::State<'_, '_>| {
-            crate::csrf::token_in_template(state)
-        });
-        env.add_function("csrf_input", |state: &minijinja::State<'_, '_>| {
-            Value::from_safe_string(crate::csrf::hidden_input(&crate::csrf::token_in_template(
-                state,
-            )))
-        });
+        // What features add (CSRF's `csrf_input()`), knowing nothing of them here.
+        for extend in extensions {
+            extend(&mut env);
+        }
 
         Templates {
             env: Arc::new(env),
@@ -264,7 +263,7 @@ mod tests {
         };
         (
             project,
-            Templates::new(sources, Arc::new(resolver), "/static/", true),
+            Templates::new(sources, Arc::new(resolver), "/static/", true, &[]),
         )
     }
 

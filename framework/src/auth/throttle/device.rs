@@ -18,7 +18,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue};
 use subtle::ConstantTimeEq;
 use tower_sessions::cookie::{Cookie, SameSite};
@@ -61,13 +61,10 @@ fn payload(username: &str, nonce: &str) -> String {
 /// assert_eq!(device::presented(&headers, "mallory", "secret"), None);
 /// ```
 pub fn presented(headers: &HeaderMap, username: &str, secret_key: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
+    crate::core::request_cookies(headers)
         .iter()
-        .filter_map(|line| line.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix(COOKIE_NAME)?.strip_prefix('='))
-        .find_map(|value| verify(value, username, secret_key))
+        .filter(|(name, _)| name == COOKIE_NAME)
+        .find_map(|(_, value)| verify(value, username, secret_key))
         .map(str::to_owned)
 }
 

@@ -3,8 +3,8 @@
 //! Every login attempt is counted as a failure the moment it is let through and forgiven when
 //! its password turns out right, so a burst of parallel attempts is counted as it arrives.
 //! Failures are counted over a sliding window (`LOGIN_THROTTLE_WINDOW` seconds, default 900)
-//! per **client** — its [network](crate::http::network_key) (an IPv4 address or an IPv6 /64,
-//! from the peer or a [trusted proxy header](crate::http::ClientIpSettings)) — per
+//! per **client** — its [network](crate::core::network_key) (an IPv4 address or an IPv6 /64,
+//! from the peer or a [trusted proxy header](crate::core::ClientIpSettings)) — per
 //! **username** (case-insensitive), and per **device** (see below):
 //!
 //! - **one username from one client**: after `LOGIN_THROTTLE_LIMIT` failures (default 5) that
@@ -188,7 +188,7 @@ pub enum Verdict {
 pub struct Attempt<'a> {
     /// The username as normalised (compared case-insensitively).
     pub username: &'a str,
-    /// The client's network ([`network_key`](crate::http::network_key)), when known.
+    /// The client's network ([`network_key`](crate::core::network_key)), when known.
     pub client: Option<&'a str>,
     /// The nonce of a valid device cookie for this username ([`device::presented`]).
     pub device: Option<&'a str>,

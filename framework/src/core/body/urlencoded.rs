@@ -1,8 +1,8 @@
 //! `application/x-www-form-urlencoded`: query strings and form bodies.
 
 use super::BodyLimits;
+use crate::core::QueryDict;
 use crate::error::Error;
-use crate::http::QueryDict;
 
 /// Parses `a=1&b=2&flag` (keeping blank values, as Django does). Fields are counted before
 /// any is decoded, as Python's `parse_qsl(max_num_fields=…)` counts them: one more than the

@@ -9,11 +9,10 @@ use axum::http::{HeaderMap, Method, Uri};
 use minijinja::value::Value;
 
 use super::body::{self, BodyLimits, ParsedForm};
-use super::{DebugRecord, QueryDict};
+use super::{DebugRecord, DeferredLoads, QueryDict, SiteState};
 use crate::conf::Settings;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::project::SiteState;
 use crate::templates::Context;
 
 /// The current request, as a Django view sees it: method, path, headers, query and body.
@@ -70,11 +69,6 @@ impl Request {
         self.method == Method::POST
     }
 
-    /// `request.user`: who is logged in, or the anonymous user.
-    pub fn user(&self) -> crate::auth::CurrentUser {
-        crate::auth::CurrentUser::of(&self.extensions)
-    }
-
     /// The project's settings.
     pub fn settings(&self) -> &Settings {
         &self.site.settings
@@ -127,7 +121,9 @@ impl<S: Send + Sync> FromRequest<S> for Request {
         {
             record.set_post(post.clone());
         }
-        crate::messages::load(&parts.extensions).await;
+        if let Some(loads) = parts.extensions.get::<DeferredLoads>() {
+            loads.run().await;
+        }
         Ok(Request {
             method: parts.method,
             uri: parts.uri,

@@ -1,25 +1,25 @@
 //! `django.shortcuts`: [`render`], [`redirect`], [`get_object_or_404`]; and Django's
 //! `HttpResponseRedirect` as [`redirect_to_url`].
+//!
+//! The shortcuts sit above every feature and name none of them: what a page gets from CSRF,
+//! messages or auth arrives through the site's context processors.
 
-use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Value;
 use serde::Serialize;
 
-use super::Request;
+use crate::core::{Request, found};
 use crate::error::{Error, Result};
 use crate::templates::Context;
 
-/// Django's `render()`: a template rendered with the request's context (the `request` variable
-/// and whatever installed apps add, such as `user`) plus `context`, as an HTML response.
+/// Django's `render()`: a template rendered with `context` plus what the site's
+/// [context processors](crate::core::ContextProcessor) add (`request`, `csrf_token`,
+/// `messages`, `user`, …), as an HTML response.
 pub fn render(request: &Request, template: &str, context: impl Serialize) -> Result<Response> {
     let site = request.site();
     let mut common = Context::new();
-    common.insert_value("request", request.template_value());
-    crate::csrf::template_context(request, &mut common);
-    crate::messages::template_context(request, &mut common);
-    for app in &site.apps {
-        app.template_context(request, &mut common);
+    for processor in &site.context_processors {
+        processor(request, &mut common);
     }
     // The view's own variables win over the common ones, as in Django.
     let context = minijinja::value::merge_maps([
@@ -72,16 +72,6 @@ pub fn redirect_to_url(url: &str) -> Response {
     found(url)
 }
 
-/// A bare 302 response to `location`: the one place a redirect's `Location` is written, always
-/// encoded with [`iri_to_uri`](crate::encoding::iri_to_uri) (so it is always a valid header).
-pub(crate) fn found(location: &str) -> Response {
-    let mut response = StatusCode::FOUND.into_response();
-    if let Ok(value) = crate::encoding::iri_to_uri(location).parse() {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
-}
-
 /// A view that redirects to a route name or URL, like Django's `RedirectView`: for the root
 /// URLs, `Urls::new().path("", redirect_to("articles:index"), "home")`.
 pub fn redirect_to(
@@ -104,6 +94,7 @@ pub fn get_object_or_404<T>(found: Option<T>, model: &str) -> Result<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::{StatusCode, header};
 
     fn location(response: &Response) -> Option<&str> {
         response

@@ -14,8 +14,8 @@ use axum::body::Bytes;
 use futures_util::FutureExt;
 
 use super::BodyLimits;
+use crate::core::QueryDict;
 use crate::error::Error;
-use crate::http::QueryDict;
 
 /// The boundary of a `multipart/form-data; boundary=…` content type (RFC 2046: 1–70
 /// characters), else Django's `MultiPartParserError`.

@@ -21,11 +21,14 @@
 //! `src/<label>/templates/` and its static files in `src/<label>/static/`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use axum::Router;
+
+use super::{AppState, ContextProcessor, SiteState};
+use crate::conf::Settings;
 use crate::db::{Connection, ModelMeta};
 use crate::error::Result;
-use crate::http::Request;
-use crate::templates::Context;
 use crate::urls::Urls;
 
 /// An installed app (Django's `AppConfig`).
@@ -83,10 +86,51 @@ pub trait App: Send + Sync + 'static {
         Ok(())
     }
 
-    /// Adds variables to every rendered page's context (Django's context processors), e.g.
-    /// `user` or `messages`.
-    fn template_context(&self, request: &Request, context: &mut Context) {
-        let _ = (request, context);
+    /// Django's `AppConfig.ready()`: runs once when the site is built, with the settings; keep
+    /// what the app shares across requests in `state` (read back with
+    /// [`SiteState::app_state`]). An error here stops the server at start-up, so a bad setting
+    /// is found before the first request.
+    fn ready(&self, settings: &Settings, state: &mut AppState) -> Result<()> {
+        let _ = (settings, state);
+        Ok(())
+    }
+
+    /// The app's [context processors](super::context): variables every rendered page gets
+    /// (the auth app adds `user` and `perms`).
+    fn context_processors(&self) -> Vec<ContextProcessor> {
+        Vec::new()
+    }
+
+    /// Wraps the router in the app's middleware (Django's `MIDDLEWARE` entries that come with
+    /// an app): `router.layer(…)`. Apps' layers run in `installed_apps!` order, the first
+    /// outermost, after pony's security checks and before CSRF and messages; the sessions app
+    /// puts the session on the request here, and the auth app `request.user`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use axum::Router;
+    /// use pony::core::SiteState;
+    /// use pony::prelude::*;
+    ///
+    /// struct TimingConfig;
+    ///
+    /// impl App for TimingConfig {
+    ///     fn label(&self) -> &'static str { "timing" }
+    ///     fn layer(&self, router: Router, _site: &Arc<SiteState>) -> Router {
+    ///         router.layer(axum::middleware::from_fn(
+    ///             |request: axum::extract::Request, next: axum::middleware::Next| async move {
+    ///                 let started = std::time::Instant::now();
+    ///                 let response = next.run(request).await;
+    ///                 tracing::debug!("answered in {:?}", started.elapsed());
+    ///                 response
+    ///             },
+    ///         ))
+    ///     }
+    /// }
+    /// ```
+    fn layer(&self, router: Router, site: &Arc<SiteState>) -> Router {
+        let _ = site;
+        router
     }
 }
 
