@@ -63,8 +63,8 @@ pub struct ClientIpSettings {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE", deny_unknown_fields, default)]
 struct FileSettings {
-    client_ip_header: Option<String>,
-    client_ip_proxy_count: Option<usize>,
+    header: Option<String>,
+    proxy_count: Option<usize>,
 }
 
 impl ClientIpSettings {
@@ -72,7 +72,7 @@ impl ClientIpSettings {
     /// header name or a count of 0 is an `ImproperlyConfigured` error.
     pub fn from_settings(settings: &Settings) -> Result<Self> {
         let file: FileSettings = settings.group("CLIENT_IP_")?;
-        match (file.client_ip_header, file.client_ip_proxy_count) {
+        match (file.header, file.proxy_count) {
             (Some(header), count) => Self::behind_proxies(&header, count.unwrap_or(1)),
             (None, None) => Ok(Self::default()),
             (None, Some(_)) => Err(Error::ImproperlyConfigured(

@@ -108,12 +108,12 @@ impl Default for ThrottleConfig {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE", deny_unknown_fields, default)]
 struct FileSettings {
-    login_throttle_limit: Option<usize>,
-    login_throttle_window: Option<u64>,
-    login_throttle_delay: Option<f64>,
-    login_throttle_max_wait: Option<f64>,
-    login_throttle_device_cookie_age: Option<u64>,
-    login_throttle_redis_prefix: Option<String>,
+    limit: Option<usize>,
+    window: Option<u64>,
+    delay: Option<f64>,
+    max_wait: Option<f64>,
+    device_cookie_age: Option<u64>,
+    redis_prefix: Option<String>,
 }
 
 impl ThrottleConfig {
@@ -138,33 +138,21 @@ impl ThrottleConfig {
                 ))
             }),
         };
-        let window = file
-            .login_throttle_window
-            .map_or(default.window, Duration::from_secs);
+        let window = file.window.map_or(default.window, Duration::from_secs);
         if window.is_zero() {
             return Err(Error::ImproperlyConfigured(
                 "LOGIN_THROTTLE_WINDOW must be at least 1 second".to_owned(),
             ));
         }
         Ok(ThrottleConfig {
-            limit: file.login_throttle_limit.unwrap_or(default.limit),
+            limit: file.limit.unwrap_or(default.limit),
             window,
-            delay: seconds(
-                "LOGIN_THROTTLE_DELAY",
-                file.login_throttle_delay,
-                default.delay,
-            )?,
-            max_wait: seconds(
-                "LOGIN_THROTTLE_MAX_WAIT",
-                file.login_throttle_max_wait,
-                default.max_wait,
-            )?,
+            delay: seconds("LOGIN_THROTTLE_DELAY", file.delay, default.delay)?,
+            max_wait: seconds("LOGIN_THROTTLE_MAX_WAIT", file.max_wait, default.max_wait)?,
             device_cookie_age: file
-                .login_throttle_device_cookie_age
+                .device_cookie_age
                 .map_or(default.device_cookie_age, Duration::from_secs),
-            redis_prefix: file
-                .login_throttle_redis_prefix
-                .unwrap_or(default.redis_prefix),
+            redis_prefix: file.redis_prefix.unwrap_or(default.redis_prefix),
         })
     }
 }

@@ -24,24 +24,24 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 
+mod csrf;
+mod display;
+mod secure;
+mod session;
+
+pub use csrf::CsrfSettings;
+pub use display::cleanse_setting;
+pub(crate) use display::{MASK, is_hidden_setting};
+use display::{group_pairs, mask_url_password};
+pub use secure::SecureSettings;
+pub use session::{SessionEngine, SessionSettings};
+
 /// The settings file's name, in the project's base directory.
 pub const SETTINGS_FILE: &str = "settings.toml";
 /// Where the generated development secret key is kept, in the base directory.
 pub const DEV_SECRET_KEY_FILE: &str = ".secret_key";
 /// Hosts allowed in DEBUG when `ALLOWED_HOSTS` is empty, as in Django.
 const DEBUG_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
-/// Names whose values are masked wherever settings are displayed (Django's `HIDDEN_SETTINGS`).
-const HIDDEN_SETTING_WORDS: [&str; 8] = [
-    "API",
-    "AUTH",
-    "TOKEN",
-    "KEY",
-    "SECRET",
-    "PASS",
-    "SIGNATURE",
-    "HTTP_COOKIE",
-];
-
 /// The project's settings, loaded once at start-up.
 ///
 /// ```
@@ -220,27 +220,20 @@ impl Settings {
     /// ```
     /// #[derive(serde::Deserialize, Default)]
     /// #[serde(rename_all = "SCREAMING_SNAKE_CASE", deny_unknown_fields, default)]
-    /// struct Greeting { greeting_text: String }
+    /// struct Greeting { text: String }
     ///
     /// let dir = tempfile::tempdir().unwrap();
     /// std::fs::write(dir.path().join("settings.toml"), "GREETING_TEXT = 'hi'\n").unwrap();
     /// let settings = pony::Settings::load_from(dir.path(), |_| None).unwrap();
     /// let group: Greeting = settings.group("GREETING_").unwrap();
-    /// assert_eq!(group.greeting_text, "hi");
+    /// assert_eq!(group.text, "hi");
     /// ```
     pub fn group<T: DeserializeOwned>(&self, prefix: &str) -> Result<T> {
-        let keys: toml::Table = self
-            .table
-            .iter()
-            .filter(|(key, _)| key.starts_with(prefix))
-            .map(|(key, value)| (key.clone(), value.clone()))
-            .collect();
-        toml::Value::Table(keys).try_into().map_err(|error| {
-            Error::ImproperlyConfigured(format!(
-                "{}: the {prefix}* settings are wrong: {error}",
-                self.settings_file.display()
-            ))
-        })
+        FileSettings {
+            table: &self.table,
+            path: &self.settings_file,
+        }
+        .group(prefix)
     }
 
     /// The problems that stop a server from starting: with DEBUG off, `SECRET_KEY` and
@@ -316,7 +309,9 @@ impl Settings {
                 self.staticfiles_dir.display().to_string(),
             ),
         ];
-        pairs.extend(self.session.display_pairs());
+        pairs.extend(group_pairs("SESSION_", &self.session));
+        pairs.extend(group_pairs("CSRF_", &self.csrf));
+        pairs.extend(group_pairs("SECURE_", &self.secure));
         for (key, value) in &self.table {
             if pairs.iter().any(|(known, _)| known == key) {
                 continue;
@@ -325,258 +320,6 @@ impl Settings {
         }
         pairs.sort();
         pairs
-    }
-}
-
-/// Where sessions are kept (`SESSION_ENGINE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionEngine {
-    /// `"db"` (the default): the `pony_session` table, through the project's database.
-    Database,
-    /// `"redis"`: a Redis server shared by every app server, at `SESSION_REDIS_URL`.
-    Redis,
-}
-
-/// Django's `SESSION_*` settings, with Django's defaults.
-///
-/// ```toml
-/// SESSION_ENGINE = "redis"               # or "db" (the default)
-/// SESSION_REDIS_URL = "redis://127.0.0.1:6379/0"
-/// SESSION_COOKIE_AGE = 1209600           # two weeks, in seconds
-/// SESSION_COOKIE_SECURE = true           # send the cookie over HTTPS only
-/// SESSION_COOKIE_SAMESITE = "Strict"     # "Lax" (default), "Strict", "None", or false
-/// ```
-///
-/// `SESSION_ENGINE`, `SESSION_REDIS_URL` and `SESSION_COOKIE_SECURE` can also come from the
-/// environment, which wins over the file.
-///
-/// ```
-/// let dir = tempfile::tempdir().unwrap();
-/// let settings = pony::Settings::load_from(dir.path(), |_| None).unwrap();
-/// assert_eq!(settings.session.cookie_name, "sessionid");
-/// assert_eq!(settings.session.cookie_age, 1_209_600);
-/// assert_eq!(settings.session.engine, pony::conf::SessionEngine::Database);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionSettings {
-    /// `SESSION_ENGINE`: `"db"` or `"redis"`.
-    pub engine: SessionEngine,
-    /// `SESSION_REDIS_URL`: the Redis server of the `"redis"` engine.
-    pub redis_url: String,
-    /// `SESSION_COOKIE_NAME` (`"sessionid"`).
-    pub cookie_name: String,
-    /// `SESSION_COOKIE_AGE`: seconds a session lasts without being saved again (two weeks).
-    pub cookie_age: i64,
-    /// `SESSION_COOKIE_SECURE`: mark the cookie `Secure` (false).
-    pub cookie_secure: bool,
-    /// `SESSION_COOKIE_HTTPONLY`: hide the cookie from JavaScript (true).
-    pub cookie_httponly: bool,
-    /// `SESSION_COOKIE_SAMESITE`: `Some("Lax")` (default), `"Strict"`, `"None"`, or `None`
-    /// (`false` in the file) for no attribute.
-    pub cookie_samesite: Option<String>,
-    /// `SESSION_COOKIE_PATH` (`"/"`).
-    pub cookie_path: String,
-    /// `SESSION_COOKIE_DOMAIN`: `None` for the request's host only.
-    pub cookie_domain: Option<String>,
-    /// `SESSION_EXPIRE_AT_BROWSER_CLOSE`: a cookie without `Max-Age`, gone when the browser
-    /// closes (false).
-    pub expire_at_browser_close: bool,
-    /// `SESSION_SAVE_EVERY_REQUEST`: save (and resend the cookie) on every request that has a
-    /// session, not only when it changed (false).
-    pub save_every_request: bool,
-}
-
-impl SessionSettings {
-    fn load(file: &FileSettings<'_>, env: &impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let engine_name = match env("SESSION_ENGINE") {
-            Some(value) => value,
-            None => file
-                .get("SESSION_ENGINE")?
-                .unwrap_or_else(|| "db".to_owned()),
-        };
-        let engine = match engine_name.trim() {
-            "db" => SessionEngine::Database,
-            "redis" => SessionEngine::Redis,
-            other => {
-                return Err(Error::ImproperlyConfigured(format!(
-                    "SESSION_ENGINE must be \"db\" or \"redis\", not {other:?}"
-                )));
-            }
-        };
-        let redis_url = env("SESSION_REDIS_URL")
-            .or(file.get("SESSION_REDIS_URL")?)
-            .unwrap_or_else(|| "redis://127.0.0.1:6379/0".to_owned());
-        if !["redis://", "redis+unix://", "unix://"]
-            .iter()
-            .any(|scheme| redis_url.starts_with(scheme))
-        {
-            return Err(Error::ImproperlyConfigured(format!(
-                "SESSION_REDIS_URL must start with redis:// (or unix:// for a socket), not {:?}",
-                mask_url_password(&redis_url)
-            )));
-        }
-        let cookie_age: i64 = file.get("SESSION_COOKIE_AGE")?.unwrap_or(1_209_600);
-        if cookie_age <= 0 {
-            return Err(Error::ImproperlyConfigured(format!(
-                "SESSION_COOKIE_AGE must be a positive number of seconds, not {cookie_age}"
-            )));
-        }
-        let cookie_secure = match env("SESSION_COOKIE_SECURE") {
-            Some(value) => parse_bool("SESSION_COOKIE_SECURE", &value)?,
-            None => file.get("SESSION_COOKIE_SECURE")?.unwrap_or(false),
-        };
-        let cookie_samesite = match file.get::<toml::Value>("SESSION_COOKIE_SAMESITE")? {
-            None => Some("Lax".to_owned()),
-            Some(toml::Value::Boolean(false)) => None,
-            Some(toml::Value::String(value))
-                if ["Lax", "Strict", "None"].contains(&value.as_str()) =>
-            {
-                Some(value)
-            }
-            Some(other) => {
-                return Err(Error::ImproperlyConfigured(format!(
-                    "SESSION_COOKIE_SAMESITE must be \"Lax\", \"Strict\", \"None\" or false, not {other}"
-                )));
-            }
-        };
-        let cookie_name: String = file
-            .get("SESSION_COOKIE_NAME")?
-            .unwrap_or_else(|| "sessionid".to_owned());
-        let is_token = |text: &str| {
-            !text.is_empty()
-                && text
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-        };
-        if !is_token(&cookie_name) {
-            return Err(Error::ImproperlyConfigured(format!(
-                "SESSION_COOKIE_NAME {cookie_name:?} is not a valid cookie name"
-            )));
-        }
-        // Path and domain go into the Set-Cookie header as they are: no separators there.
-        let attribute_safe = |key: &str, value: &str| -> Result<()> {
-            if value.bytes().any(|b| b == b';' || b.is_ascii_control()) {
-                return Err(Error::ImproperlyConfigured(format!(
-                    "{key} must not contain ';' or control characters: {value:?}"
-                )));
-            }
-            Ok(())
-        };
-        let cookie_path: String = file
-            .get("SESSION_COOKIE_PATH")?
-            .unwrap_or_else(|| "/".to_owned());
-        attribute_safe("SESSION_COOKIE_PATH", &cookie_path)?;
-        let cookie_domain: Option<String> = file
-            .get::<String>("SESSION_COOKIE_DOMAIN")?
-            .filter(|domain| !domain.is_empty());
-        if let Some(domain) = &cookie_domain {
-            attribute_safe("SESSION_COOKIE_DOMAIN", domain)?;
-        }
-        Ok(SessionSettings {
-            engine,
-            redis_url,
-            cookie_name,
-            cookie_age,
-            cookie_secure,
-            cookie_httponly: file.get("SESSION_COOKIE_HTTPONLY")?.unwrap_or(true),
-            cookie_samesite,
-            cookie_path,
-            cookie_domain,
-            expire_at_browser_close: file
-                .get("SESSION_EXPIRE_AT_BROWSER_CLOSE")?
-                .unwrap_or(false),
-            save_every_request: file.get("SESSION_SAVE_EVERY_REQUEST")?.unwrap_or(false),
-        })
-    }
-
-    /// The settings as text for the DEBUG page (the Redis password masked).
-    fn display_pairs(&self) -> Vec<(String, String)> {
-        let engine = match self.engine {
-            SessionEngine::Database => "db",
-            SessionEngine::Redis => "redis",
-        };
-        [
-            ("SESSION_ENGINE", engine.to_owned()),
-            ("SESSION_REDIS_URL", mask_url_password(&self.redis_url)),
-            ("SESSION_COOKIE_NAME", self.cookie_name.clone()),
-            ("SESSION_COOKIE_AGE", self.cookie_age.to_string()),
-            ("SESSION_COOKIE_SECURE", self.cookie_secure.to_string()),
-            ("SESSION_COOKIE_HTTPONLY", self.cookie_httponly.to_string()),
-            (
-                "SESSION_COOKIE_SAMESITE",
-                self.cookie_samesite
-                    .clone()
-                    .unwrap_or_else(|| "false".to_owned()),
-            ),
-            ("SESSION_COOKIE_PATH", self.cookie_path.clone()),
-            (
-                "SESSION_COOKIE_DOMAIN",
-                self.cookie_domain
-                    .clone()
-                    .unwrap_or_else(|| "None".to_owned()),
-            ),
-            (
-                "SESSION_EXPIRE_AT_BROWSER_CLOSE",
-                self.expire_at_browser_close.to_string(),
-            ),
-            (
-                "SESSION_SAVE_EVERY_REQUEST",
-                self.save_every_request.to_string(),
-            ),
-        ]
-        .into_iter()
-        .map(|(key, value)| (key.to_owned(), value))
-        .collect()
-    }
-}
-
-/// What masked values look like, as in Django's debug page.
-pub(crate) const MASK: &str = "********************";
-
-/// Whether a setting's value must never be shown (its name mentions a secret).
-pub(crate) fn is_hidden_setting(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    HIDDEN_SETTING_WORDS.iter().any(|word| upper.contains(word))
-}
-
-/// Django's `cleanse_setting`: the value, masked when its name looks secret, with every
-/// table inside it cleansed the same way, at any depth.
-///
-/// ```
-/// let value: toml::Value = toml::from_str("DB = { NAME = 'x', PASSWORD = 'p', REPLICAS = [{ PASSWORD = 'q' }] }").unwrap();
-/// let shown = pony::conf::cleanse_setting("DB", &value["DB"]).to_string();
-/// assert!(!shown.contains("'p'") && !shown.contains("\"p\"") && !shown.contains("\"q\""), "{shown}");
-/// assert!(shown.contains("NAME = \"x\""), "{shown}");
-/// ```
-pub fn cleanse_setting(key: &str, value: &toml::Value) -> toml::Value {
-    if is_hidden_setting(key) {
-        return toml::Value::String(MASK.to_owned());
-    }
-    match value {
-        toml::Value::Table(table) => toml::Value::Table(
-            table
-                .iter()
-                .map(|(key, value)| (key.clone(), cleanse_setting(key, value)))
-                .collect(),
-        ),
-        toml::Value::Array(items) => {
-            toml::Value::Array(items.iter().map(|v| cleanse_setting("", v)).collect())
-        }
-        other => other.clone(),
-    }
-}
-
-/// `postgres://user:secret@host/db` → `postgres://user:********************@host/db`.
-fn mask_url_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let Some((credentials, host)) = rest.rsplit_once('@') else {
-        return url.to_owned();
-    };
-    match credentials.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:{MASK}@{host}"),
-        None => url.to_owned(),
     }
 }
 
@@ -600,6 +343,23 @@ impl FileSettings<'_> {
 }
 
 impl FileSettings<'_> {
+    /// The settings named `PREFIX…` as one serde struct, fields named without the prefix
+    /// (`SESSION_COOKIE_AGE` → `COOKIE_AGE`); a wrong type or value is an error naming the file.
+    fn group<T: DeserializeOwned>(&self, prefix: &str) -> Result<T> {
+        let keys: toml::Table = self
+            .table
+            .iter()
+            .filter_map(|(key, value)| Some((key.strip_prefix(prefix)?.to_owned(), value.clone())))
+            .collect();
+        toml::Value::Table(keys).try_into().map_err(|error| {
+            Error::ImproperlyConfigured(format!(
+                "{}: the {prefix}* settings are wrong: {}",
+                self.path.display(),
+                with_prefix(&error.to_string(), prefix)
+            ))
+        })
+    }
+
     /// A count limit: a number, or `false` for none (Django's `None`).
     fn limit(&self, key: &str) -> Result<Option<Option<usize>>> {
         match self.table.get(key) {
@@ -608,6 +368,28 @@ impl FileSettings<'_> {
             Some(_) => Ok(Some(self.get::<usize>(key)?)),
         }
     }
+}
+
+/// serde names a group's fields without their prefix (`` unknown field `LIMT` ``): put it back
+/// on every quoted setting name, so the message names what the user wrote.
+fn with_prefix(message: &str, prefix: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(index, part)| {
+            let name = index % 2 == 1
+                && !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            if name {
+                format!("{prefix}{part}")
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 fn read_table(path: &Path) -> Result<toml::Table> {
@@ -702,160 +484,6 @@ pub fn resolve_base_dir(compile_time_dir: &str) -> PathBuf {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// CSRF and security-middleware settings (Django's CSRF_* and SECURE_*).
-// ---------------------------------------------------------------------------------------------
-
-/// Django's `CSRF_*` settings, with Django's defaults.
-///
-/// ```toml
-/// CSRF_TRUSTED_ORIGINS = ["https://*.example.com"]
-/// CSRF_COOKIE_SECURE = true
-/// ```
-#[derive(Debug, Clone)]
-pub struct CsrfSettings {
-    /// `CSRF_COOKIE_NAME` (`"csrftoken"`).
-    pub cookie_name: String,
-    /// `CSRF_COOKIE_AGE` in seconds (one year: `31449600`).
-    pub cookie_age: u64,
-    /// `CSRF_COOKIE_SECURE`: send the cookie over HTTPS only.
-    pub cookie_secure: bool,
-    /// `CSRF_COOKIE_HTTPONLY`: hide the cookie from JavaScript (off, as in Django).
-    pub cookie_httponly: bool,
-    /// `CSRF_COOKIE_SAMESITE`: `"Lax"`, `"Strict"`, `"None"`, or `false` for no attribute.
-    pub cookie_samesite: Option<String>,
-    /// `CSRF_TRUSTED_ORIGINS`: other origins allowed to post (`https://*.example.com`).
-    pub trusted_origins: Vec<String>,
-    /// `CSRF_HEADER_NAME`, as an HTTP header name (`HTTP_X_CSRFTOKEN` → `x-csrftoken`).
-    pub header_name: String,
-}
-
-impl CsrfSettings {
-    fn load(file: &FileSettings<'_>) -> Result<Self> {
-        let trusted_origins: Vec<String> = file.get("CSRF_TRUSTED_ORIGINS")?.unwrap_or_default();
-        if let Some(bad) = trusted_origins.iter().find(|o| !o.contains("://")) {
-            return Err(Error::ImproperlyConfigured(format!(
-                "The values in the CSRF_TRUSTED_ORIGINS setting must start with a scheme \
-                 (usually http:// or https://) but found {bad}."
-            )));
-        }
-        let cookie_samesite = match file.table.get("CSRF_COOKIE_SAMESITE") {
-            None => Some("Lax".to_owned()),
-            Some(toml::Value::Boolean(false)) => None,
-            Some(toml::Value::String(value))
-                if ["lax", "strict", "none"].contains(&value.to_ascii_lowercase().as_str()) =>
-            {
-                Some(value.clone())
-            }
-            Some(other) => {
-                return Err(Error::ImproperlyConfigured(format!(
-                    "{}: CSRF_COOKIE_SAMESITE must be \"Lax\", \"Strict\", \"None\" or false, \
-                     not {other}",
-                    file.path.display()
-                )));
-            }
-        };
-        let header: String = file
-            .get("CSRF_HEADER_NAME")?
-            .unwrap_or_else(|| "HTTP_X_CSRFTOKEN".to_owned());
-        Ok(CsrfSettings {
-            cookie_name: file
-                .get("CSRF_COOKIE_NAME")?
-                .unwrap_or_else(|| "csrftoken".to_owned()),
-            cookie_age: file.get("CSRF_COOKIE_AGE")?.unwrap_or(31_449_600),
-            cookie_secure: file.get("CSRF_COOKIE_SECURE")?.unwrap_or(false),
-            cookie_httponly: file.get("CSRF_COOKIE_HTTPONLY")?.unwrap_or(false),
-            cookie_samesite,
-            trusted_origins,
-            header_name: header_name_from_meta(&header),
-        })
-    }
-}
-
-/// Django's `SECURE_*` settings (and `X_FRAME_OPTIONS`), with Django's defaults.
-///
-/// ```toml
-/// SECURE_SSL_REDIRECT = true
-/// SECURE_PROXY_SSL_HEADER = ["HTTP_X_FORWARDED_PROTO", "https"]
-/// SECURE_HSTS_SECONDS = 31536000
-/// ```
-#[derive(Debug, Clone)]
-pub struct SecureSettings {
-    /// `SECURE_HSTS_SECONDS`: `Strict-Transport-Security` on HTTPS responses when non-zero.
-    pub hsts_seconds: u64,
-    /// `SECURE_HSTS_INCLUDE_SUBDOMAINS`.
-    pub hsts_include_subdomains: bool,
-    /// `SECURE_HSTS_PRELOAD`.
-    pub hsts_preload: bool,
-    /// `SECURE_SSL_REDIRECT`: answer plain-HTTP requests with a 301 to HTTPS.
-    pub ssl_redirect: bool,
-    /// `SECURE_SSL_HOST`: the host HTTPS redirects go to (the request's own when unset).
-    pub ssl_host: Option<String>,
-    /// `SECURE_PROXY_SSL_HEADER`: `(header name, value)` a trusted proxy sets on HTTPS
-    /// requests, e.g. `["HTTP_X_FORWARDED_PROTO", "https"]`.
-    pub proxy_ssl_header: Option<(String, String)>,
-    /// `SECURE_CONTENT_TYPE_NOSNIFF`: `X-Content-Type-Options: nosniff`.
-    pub content_type_nosniff: bool,
-    /// `SECURE_REFERRER_POLICY` (`"same-origin"`; `false` for none).
-    pub referrer_policy: Option<String>,
-    /// `SECURE_CROSS_ORIGIN_OPENER_POLICY` (`"same-origin"`; `false` for none).
-    pub cross_origin_opener_policy: Option<String>,
-    /// `X_FRAME_OPTIONS` (`"DENY"`; `false` for none).
-    pub x_frame_options: Option<String>,
-}
-
-impl SecureSettings {
-    fn load(file: &FileSettings<'_>) -> Result<Self> {
-        let proxy_ssl_header = match file.get::<Vec<String>>("SECURE_PROXY_SSL_HEADER")? {
-            None => None,
-            Some(pair) => match pair.as_slice() {
-                [name, value] => Some((header_name_from_meta(name), value.clone())),
-                _ => {
-                    return Err(Error::ImproperlyConfigured(
-                        "SECURE_PROXY_SSL_HEADER must be a list of two strings: \
-                         [\"HTTP_X_FORWARDED_PROTO\", \"https\"]."
-                            .to_owned(),
-                    ));
-                }
-            },
-        };
-        Ok(SecureSettings {
-            hsts_seconds: file.get("SECURE_HSTS_SECONDS")?.unwrap_or(0),
-            hsts_include_subdomains: file.get("SECURE_HSTS_INCLUDE_SUBDOMAINS")?.unwrap_or(false),
-            hsts_preload: file.get("SECURE_HSTS_PRELOAD")?.unwrap_or(false),
-            ssl_redirect: file.get("SECURE_SSL_REDIRECT")?.unwrap_or(false),
-            ssl_host: file.get("SECURE_SSL_HOST")?,
-            proxy_ssl_header,
-            content_type_nosniff: file.get("SECURE_CONTENT_TYPE_NOSNIFF")?.unwrap_or(true),
-            referrer_policy: header_setting(file, "SECURE_REFERRER_POLICY", "same-origin")?,
-            cross_origin_opener_policy: header_setting(
-                file,
-                "SECURE_CROSS_ORIGIN_OPENER_POLICY",
-                "same-origin",
-            )?,
-            x_frame_options: header_setting(file, "X_FRAME_OPTIONS", "DENY")?,
-        })
-    }
-}
-
-/// A setting that is a header value: a string, a list of strings (joined with commas, as
-/// Django does for `SECURE_REFERRER_POLICY`), or `false` for no header.
-fn header_setting(file: &FileSettings<'_>, key: &str, default: &str) -> Result<Option<String>> {
-    let value = match file.table.get(key) {
-        None => Some(default.to_owned()),
-        Some(toml::Value::Boolean(false)) => None,
-        Some(toml::Value::String(value)) => Some(value.clone()),
-        Some(toml::Value::Array(_)) => file.get::<Vec<String>>(key)?.map(|v| v.join(",")),
-        Some(other) => {
-            return Err(Error::ImproperlyConfigured(format!(
-                "{}: {key} must be a string, a list of strings or false, not {other}",
-                file.path.display()
-            )));
-        }
-    };
-    Ok(value)
-}
-
 /// An HTTP header name from Django's `request.META` spelling: `HTTP_X_CSRFTOKEN` →
 /// `x-csrftoken`. A plain header name (`X-CSRFToken`) is accepted too.
 ///
@@ -868,71 +496,6 @@ pub fn header_name_from_meta(name: &str) -> String {
         .unwrap_or(name)
         .replace('_', "-")
         .to_ascii_lowercase()
-}
-
-#[cfg(test)]
-mod csrf_and_secure_settings_tests {
-    use super::*;
-
-    fn load(toml: &str) -> Result<Settings> {
-        let dir = tempfile::tempdir().map_err(Error::from)?;
-        std::fs::write(dir.path().join(SETTINGS_FILE), toml)?;
-        Settings::load_from(dir.path(), |_| None)
-    }
-
-    #[test]
-    fn csrf_and_secure_settings_have_djangos_defaults() {
-        let settings = load("").unwrap();
-        assert_eq!(settings.csrf.cookie_name, "csrftoken");
-        assert_eq!(settings.csrf.cookie_age, 31_449_600);
-        assert_eq!(settings.csrf.cookie_samesite.as_deref(), Some("Lax"));
-        assert_eq!(settings.csrf.header_name, "x-csrftoken");
-        assert!(!settings.csrf.cookie_httponly && !settings.csrf.cookie_secure);
-        assert_eq!(settings.secure.hsts_seconds, 0);
-        assert_eq!(
-            settings.secure.referrer_policy.as_deref(),
-            Some("same-origin")
-        );
-        assert_eq!(settings.secure.x_frame_options.as_deref(), Some("DENY"));
-        assert!(settings.secure.proxy_ssl_header.is_none());
-
-        let settings = load(
-            "CSRF_COOKIE_SAMESITE = false\nX_FRAME_OPTIONS = 'SAMEORIGIN'\n\
-             SECURE_PROXY_SSL_HEADER = ['HTTP_X_FORWARDED_PROTO', 'https']\n\
-             SECURE_REFERRER_POLICY = ['same-origin', 'strict-origin']",
-        )
-        .unwrap();
-        assert_eq!(settings.csrf.cookie_samesite, None);
-        assert_eq!(
-            settings.secure.x_frame_options.as_deref(),
-            Some("SAMEORIGIN")
-        );
-        assert_eq!(
-            settings.secure.proxy_ssl_header,
-            Some(("x-forwarded-proto".to_owned(), "https".to_owned()))
-        );
-        assert_eq!(
-            settings.secure.referrer_policy.as_deref(),
-            Some("same-origin,strict-origin")
-        );
-    }
-
-    #[test]
-    fn bad_csrf_and_secure_settings_are_clear_errors() {
-        let err = load("CSRF_TRUSTED_ORIGINS = ['example.com']")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("must start with a scheme"), "{err}");
-        assert!(err.contains("found example.com."), "{err}");
-        let err = load("CSRF_COOKIE_SAMESITE = 'sometimes'")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("CSRF_COOKIE_SAMESITE must be"), "{err}");
-        let err = load("SECURE_PROXY_SSL_HEADER = ['x']")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("list of two strings"), "{err}");
-    }
 }
 
 #[cfg(test)]
@@ -1058,5 +621,70 @@ mod tests {
         assert!(err.contains("DEBUG has the wrong type"), "{err}");
         let err = load("", &[("DEBUG", "maybe")]).unwrap_err().to_string();
         assert!(err.contains("DEBUG must be one of"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod csrf_and_secure_settings_tests {
+    use super::*;
+
+    fn load(toml: &str) -> Result<Settings> {
+        let dir = tempfile::tempdir().map_err(Error::from)?;
+        std::fs::write(dir.path().join(SETTINGS_FILE), toml)?;
+        Settings::load_from(dir.path(), |_| None)
+    }
+
+    #[test]
+    fn csrf_and_secure_settings_have_djangos_defaults() {
+        let settings = load("").unwrap();
+        assert_eq!(settings.csrf.cookie_name, "csrftoken");
+        assert_eq!(settings.csrf.cookie_age, 31_449_600);
+        assert_eq!(settings.csrf.cookie_samesite.as_deref(), Some("Lax"));
+        assert_eq!(settings.csrf.header_name, "x-csrftoken");
+        assert!(!settings.csrf.cookie_httponly && !settings.csrf.cookie_secure);
+        assert_eq!(settings.secure.hsts_seconds, 0);
+        assert_eq!(
+            settings.secure.referrer_policy.as_deref(),
+            Some("same-origin")
+        );
+        assert_eq!(settings.secure.x_frame_options.as_deref(), Some("DENY"));
+        assert!(settings.secure.proxy_ssl_header.is_none());
+
+        let settings = load(
+            "CSRF_COOKIE_SAMESITE = false\nX_FRAME_OPTIONS = 'SAMEORIGIN'\n\
+             SECURE_PROXY_SSL_HEADER = ['HTTP_X_FORWARDED_PROTO', 'https']\n\
+             SECURE_REFERRER_POLICY = ['same-origin', 'strict-origin']",
+        )
+        .unwrap();
+        assert_eq!(settings.csrf.cookie_samesite, None);
+        assert_eq!(
+            settings.secure.x_frame_options.as_deref(),
+            Some("SAMEORIGIN")
+        );
+        assert_eq!(
+            settings.secure.proxy_ssl_header,
+            Some(("x-forwarded-proto".to_owned(), "https".to_owned()))
+        );
+        assert_eq!(
+            settings.secure.referrer_policy.as_deref(),
+            Some("same-origin,strict-origin")
+        );
+    }
+
+    #[test]
+    fn bad_csrf_and_secure_settings_are_clear_errors() {
+        let err = load("CSRF_TRUSTED_ORIGINS = ['example.com']")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("must start with a scheme"), "{err}");
+        assert!(err.contains("found example.com."), "{err}");
+        let err = load("CSRF_COOKIE_SAMESITE = 'sometimes'")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("CSRF_COOKIE_SAMESITE must be"), "{err}");
+        let err = load("SECURE_PROXY_SSL_HEADER = ['x']")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("list of two strings"), "{err}");
     }
 }
