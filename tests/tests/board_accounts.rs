@@ -540,3 +540,29 @@ fn a_page_that_shows_no_messages_leaves_the_session_alone() {
     );
     assert_eq!(logged_in_as(&browser).as_deref(), Some("maya"));
 }
+
+#[test]
+fn forms_bind_on_post_only_so_a_get_shows_them_without_errors() {
+    let (board, _db, _dir) = board();
+    let browser = board.browser();
+    for path in ["/accounts/signup/", "/accounts/login/"] {
+        let page = browser.get(path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains("<form"), "{path}: {}", page.body);
+        assert!(!page.body.contains("errorlist"), "{path}: {}", page.body);
+    }
+    assert_eq!(browser.sign_up("nora", PASSWORD).status, 302);
+    for path in ["/articles/create/", "/accounts/password_change/"] {
+        let page = browser.get(path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!page.body.contains("errorlist"), "{path}: {}", page.body);
+    }
+    // A POST is bound: the empty form reports Django's errors.
+    let page = browser.submit("/articles/create/", &[]);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("This field is required."),
+        "{}",
+        page.body
+    );
+}

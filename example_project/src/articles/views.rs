@@ -96,17 +96,14 @@ pub async fn create(
     db: Db,
     request: Request,
 ) -> pony::Result<Response> {
-    let mut form = ArticleForm::unbound();
-    if request.is_post() {
-        form = ArticleForm::bind(&request);
-        if form.is_valid() {
-            // Django's `article = form.save(commit=False); article.author = request.user`.
-            let mut article = form.save_without_commit(Article::default())?;
-            article.author_id = user.id().unwrap_or_default();
-            let article = db.run(move |conn| article.save(conn)).await?;
-            messages::success(&request, "Your article was published.")?;
-            return Ok(redirect_to_url(&reverse("articles:detail", [article.id])?));
-        }
+    let form = ArticleForm::bind(&request);
+    if form.is_valid() {
+        // Django's `article = form.save(commit=False); article.author = request.user`.
+        let mut article = form.save_without_commit(Article::default())?;
+        article.author_id = user.id().unwrap_or_default();
+        let article = db.run(move |conn| article.save(conn)).await?;
+        messages::success(&request, "Your article was published.")?;
+        return Ok(redirect_to_url(&reverse("articles:detail", [article.id])?));
     }
     let article: Option<ArticleView> = None;
     render(&request, "articles/form.html", context! { form, article })
@@ -129,15 +126,17 @@ pub async fn update(
     request: Request,
 ) -> pony::Result<Response> {
     let mut article = own_article(&db, pk, &user).await?;
-    let mut form = ArticleForm::from_instance(&article);
-    if request.is_post() {
-        form = ArticleForm::bind(&request);
-        if form.is_valid() {
-            form.apply_to(&mut article)?;
-            db.run(move |conn| article.save(conn)).await?;
-            messages::success(&request, "Your article was updated.")?;
-            return Ok(redirect_to_url(&reverse("articles:detail", [pk])?));
-        }
+    // Django's `ArticleForm(request.POST or None, instance=article)`.
+    let form = if request.is_post() {
+        ArticleForm::bind(&request)
+    } else {
+        ArticleForm::from_instance(&article)
+    };
+    if form.is_valid() {
+        form.apply_to(&mut article)?;
+        db.run(move |conn| article.save(conn)).await?;
+        messages::success(&request, "Your article was updated.")?;
+        return Ok(redirect_to_url(&reverse("articles:detail", [pk])?));
     }
     let authors = HashMap::from([(user.id().unwrap_or_default(), user.username().to_owned())]);
     let article = ArticleView::new(article, &authors);

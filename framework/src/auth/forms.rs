@@ -9,13 +9,10 @@
 //! use pony::prelude::*;
 //!
 //! async fn signup(request: Request) -> pony::Result<Response> {
-//!     let mut form = UserCreationForm::unbound();
-//!     if request.is_post() {
-//!         form = UserCreationForm::bind(&request);
-//!         if let Some(user) = form.save(&request).await? {
-//!             pony::auth::login(&request, &user).await?;
-//!             return redirect("articles:index");
-//!         }
+//!     let mut form = UserCreationForm::bind(&request); // bound on POST only
+//!     if let Some(user) = form.save(&request).await? {
+//!         pony::auth::login(&request, &user).await?;
+//!         return redirect("articles:index");
 //!     }
 //!     render(&request, "accounts/signup.html", context! { form })
 //! }

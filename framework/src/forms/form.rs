@@ -44,10 +44,28 @@ pub trait Form: Sized + Send + Sync + 'static {
     /// The value each field shows for this instance (in field order), for unbound forms.
     fn initial_values(&self) -> Vec<Option<String>>;
 
-    /// A form bound to a request's POST body (urlencoded or multipart), Django's
-    /// `Form(request.POST)`. The values of password fields never show on the DEBUG error
-    /// page (see [`sensitive_post_parameters`](crate::core::sensitive_post_parameters)).
+    /// Django's `Form(request.POST or None)`: bound to the request's POST body (urlencoded
+    /// or multipart) when it is a POST, else unbound — so one line serves both:
+    ///
+    /// ```no_run
+    /// use pony::prelude::*;
+    /// # #[derive(pony::Form, Debug)] pub struct ContactForm { pub name: String }
+    ///
+    /// async fn contact(request: Request) -> pony::Result<Response> {
+    ///     let form = ContactForm::bind(&request);
+    ///     if let Some(contact) = form.cleaned_data() {    // only for a valid POST
+    ///         return redirect("/thanks/");
+    ///     }
+    ///     render(&request, "contact.html", context! { form }) // a GET shows no errors
+    /// }
+    /// ```
+    ///
+    /// The values of password fields never show on the DEBUG error page (see
+    /// [`sensitive_post_parameters`](crate::core::sensitive_post_parameters)).
     fn bind(request: &Request) -> BoundForm<Self> {
+        if !request.is_post() {
+            return Self::unbound();
+        }
         let passwords: Vec<&str> = Self::fields()
             .iter()
             .filter(|field| field.widget == super::Widget::Password)

@@ -47,7 +47,7 @@
 //! }
 //!
 //! async fn contact(request: Request) -> pony::Result<Response> {
-//!     let form = if request.is_post() { ContactForm::bind(&request) } else { ContactForm::unbound() };
+//!     let form = ContactForm::bind(&request); // ContactForm(request.POST or None)
 //!     if let Some(contact) = form.cleaned_data() {
 //!         // send(contact) …
 //!         return redirect("/thanks/");
