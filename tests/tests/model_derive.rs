@@ -12,10 +12,10 @@ use pony::db::connection::establish;
 use pony::db::migrations::operations::Operation;
 use pony::db::migrations::{ModelOptions, ProjectState, schema};
 use pony::db::url::{Backend, DatabaseUrl};
-use pony::db::{Date, DateTime, Model, ModelMeta};
+use pony::db::{Date, DateTime, Model, ModelMeta, Value};
 
 #[derive(pony::Model, Debug, Clone, PartialEq)]
-#[model(app = "lab", ordering = "-rating, title")]
+#[model(app = "lab", ordering = "-rating, title", display = "title")]
 pub struct Article {
     pub id: i64,
     #[field(max_length = 200)]
@@ -42,13 +42,19 @@ pub struct Comment {
     pub text: String,
 }
 
-/// A primary key the application chooses.
+/// A primary key the application chooses; shown by its own `Display`.
 #[derive(pony::Model, Debug, Clone, PartialEq)]
-#[model(app = "lab")]
+#[model(app = "lab", display)]
 pub struct Code {
     #[field(primary_key, max_length = 20)]
     pub code: String,
     pub label: String,
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.label, self.code)
+    }
 }
 
 /// Nothing but a 32-bit automatic key.
@@ -291,6 +297,86 @@ fn exercise(conn: &mut pony::db::Connection) {
     let other = Marker { id: 0 }.save(conn).unwrap();
     assert_ne!(other.id, marker.id);
     assert_eq!(Marker::all(conn).unwrap(), [marker, other]);
+
+    through_the_trait(conn);
+}
+
+/// Sets fields by name and saves, knowing `M` only as a `Model` (as the admin will).
+fn create<M: Model>(conn: &mut pony::db::Connection, mut row: M, values: &[(&str, Value)]) -> M {
+    for (name, value) in values {
+        row.set_value(name, value.clone()).unwrap();
+    }
+    row.save(conn).unwrap()
+}
+
+/// The `Model` trait: keys, `__str__`, field access by name, get/save/delete.
+fn through_the_trait(conn: &mut pony::db::Connection) {
+    let before = <Article as Model>::count(conn).unwrap();
+    let saved = create(
+        conn,
+        article("placeholder", 1.0),
+        &[
+            ("title", Value::Text("Generic".into())),
+            ("score", Value::Int(7)),
+            ("due", Value::Null),
+        ],
+    );
+    assert_eq!(saved.display(), "Generic", "#[model(display = \"title\")]");
+    let read = <Article as Model>::get(conn, saved.pk()).unwrap();
+    assert_eq!(read.value("score"), Some(Value::Int(7)));
+    assert_eq!(read.value("title"), Some(Value::Text("Generic".into())));
+    assert_eq!(read.value("body"), Some(Value::Null));
+    assert_eq!(read.value("no_such_field"), None);
+    let mut wrong = read.clone();
+    let error = wrong
+        .set_value("score", Value::Text("seven".into()))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "Article.score: expected a whole number from -2147483648 to 2147483647, not text"
+    );
+    let error = wrong.set_value("nope", Value::Null).unwrap_err();
+    assert_eq!(error.to_string(), "Article has no field named \"nope\"");
+    assert_eq!(wrong, read, "a refused value changes nothing");
+
+    let comment = create(
+        conn,
+        Comment {
+            id: 0,
+            article_id: 0,
+            text: String::new(),
+        },
+        &[
+            ("article", Value::BigInt(saved.id)),
+            ("text", Value::Text("Nice".into())),
+        ],
+    );
+    assert_eq!(
+        comment.article_id, saved.id,
+        "a foreign key is set by its field name"
+    );
+    assert_eq!(comment.value("article_id"), Some(Value::BigInt(saved.id)));
+    assert_eq!(
+        comment.display(),
+        format!("Comment object ({})", comment.id)
+    );
+    <Comment as Model>::delete(comment, conn).unwrap();
+
+    let code = Code {
+        code: "x1".into(),
+        label: "Ex one".into(),
+    };
+    assert_eq!(
+        code.display(),
+        "Ex one (x1)",
+        "#[model(display)] uses Display"
+    );
+    assert_eq!(code.pk(), "x1");
+
+    <Article as Model>::delete(read, conn).unwrap();
+    assert_eq!(<Article as Model>::count(conn).unwrap(), before);
+    let missing = <Article as Model>::get(conn, saved.id).unwrap_err();
+    assert_eq!(missing.to_string(), "No Article matches the given query.");
 }
 
 #[test]

@@ -4,7 +4,7 @@ use pony::db::DateTime;
 
 /// An article on the board, newest first (the seed's `Article`).
 #[derive(pony::Model, Debug, Clone, Default, serde::Serialize)]
-#[model(ordering = "-created_at")]
+#[model(ordering = "-created_at", display = "title")]
 pub struct Article {
     pub id: i64,
     #[field(max_length = 200)]

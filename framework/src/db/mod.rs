@@ -11,11 +11,13 @@ pub mod registry;
 #[doc(hidden)]
 pub mod support;
 pub mod url;
+pub mod value;
 
 pub use connection::Connection;
 pub use models::{FieldMeta, FieldType, Model, ModelMeta};
 pub use pool::{Db, PooledConnection};
 pub use url::{Backend, DatabaseUrl};
+pub use value::{FieldValue, Value};
 
 /// A point in time as models store it: UTC, without an offset (Django's aware datetimes are
 /// UTC in the database too).

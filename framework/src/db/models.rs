@@ -17,6 +17,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Connection;
+use super::value::{FieldValue, Value};
+use crate::error::Result;
+
 /// A model: its app, name, table, options and fields (Django's `Model._meta`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelMeta {
@@ -317,15 +321,64 @@ pub struct IndexMeta {
     pub unique: bool,
 }
 
-/// A model class, as `#[derive(Model)]` implements it.
+/// A model class, as `#[derive(Model)]` implements it: what code generic over any model (the
+/// admin, a generic view) can call. The derive also writes these as inherent methods, so
+/// `Article::get(conn, 1)` needs no import.
+///
+/// ```
+/// use pony::db::{Connection, Model, Value};
+///
+/// /// Renames any model's row whose `title` field is `old`, knowing nothing else of it.
+/// fn retitle<M: Model>(conn: &mut Connection, pk: M::Pk, title: &str) -> pony::Result<String> {
+///     let mut row = M::get(conn, pk)?;
+///     row.set_value("title", Value::Text(title.to_owned()))?;
+///     Ok(row.save(conn)?.display())
+/// }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a pony model",
     label = "`{Self}` is not a model",
     note = "add #[derive(pony::Model)] to the struct"
 )]
 pub trait Model: Sized + Send + 'static {
-    /// The model's metadata.
+    /// The primary key's type (`i64` for Django's default `id`).
+    type Pk: FieldValue + Clone + std::fmt::Display + Send + Sync + 'static;
+
+    /// The model's metadata (Django's `_meta`).
     fn meta() -> &'static ModelMeta;
+
+    /// This row's primary key (Django's `pk`).
+    fn pk(&self) -> Self::Pk;
+
+    /// The row with primary key `pk`; a missing row is `Error::Http404` ("No Article matches
+    /// the given query.").
+    fn get(conn: &mut Connection, pk: Self::Pk) -> Result<Self>;
+
+    /// Every row, in the model's default ordering.
+    fn all(conn: &mut Connection) -> Result<Vec<Self>>;
+
+    /// How many rows there are.
+    fn count(conn: &mut Connection) -> Result<i64>;
+
+    /// Django's `save()`: inserts a new row (and sets its automatic key) or updates this one.
+    fn save(self, conn: &mut Connection) -> Result<Self>;
+
+    /// Deletes this row.
+    fn delete(self, conn: &mut Connection) -> Result<()>;
+
+    /// Django's `__str__`: the field named by `#[model(display = "title")]`, the type's
+    /// `Display` with `#[model(display)]`, else `"Article object (3)"`.
+    fn display(&self) -> String {
+        format!("{} object ({})", Self::meta().name, self.pk())
+    }
+
+    /// The value of the field `name` (Django's field name, or the Rust attribute for a
+    /// foreign key's `author_id`), `None` when the model has no such field.
+    fn value(&self, name: &str) -> Option<Value>;
+
+    /// Sets the field `name` from `value` (a cleaned form value, say); an unknown field or a
+    /// value of another kind is an error, never a panic.
+    fn set_value(&mut self, name: &str, value: Value) -> Result<()>;
 }
 
 #[cfg(test)]

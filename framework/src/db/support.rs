@@ -60,3 +60,13 @@ pub fn found<T>(result: diesel::QueryResult<T>, model: &str) -> Result<T> {
         other => Ok(other?),
     }
 }
+
+/// The error of `Model::set_value` for a value of the wrong kind.
+pub fn wrong_value(model: &str, field: &str, error: crate::db::value::WrongKind) -> Error {
+    Error::other(format!("{model}.{field}: {error}"))
+}
+
+/// The error of `Model::set_value` for a field the model does not have.
+pub fn no_such_field(model: &str, field: &str) -> Error {
+    Error::other(format!("{model} has no field named {field:?}"))
+}

@@ -25,6 +25,18 @@ pub(crate) struct ModelDef {
     /// Named indexes: (name, field names, unique).
     pub(crate) indexes: Vec<(String, Vec<String>, bool)>,
     pub(crate) fields: Vec<FieldDef>,
+    /// What `Model::display` (Django's `__str__`) shows.
+    pub(crate) display: Display,
+}
+
+/// `#[model(display = "title")]`, `#[model(display)]` or neither.
+pub(crate) enum Display {
+    /// Django's default: `"Article object (3)"`.
+    Default,
+    /// One field's value.
+    Field(Ident),
+    /// The type's own `Display` impl.
+    Impl,
 }
 
 /// Django's field kinds as the derive decides them.
@@ -102,6 +114,8 @@ impl ModelDef {
         let mut unique_together = Vec::new();
         let mut indexes = Vec::new();
         let mut groups_span = ident.span();
+        let mut display_field: Option<LitStr> = None;
+        let mut display_impl = false;
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("model")) {
             attr.parse_nested_meta(|meta| {
                 let key = meta
@@ -123,6 +137,14 @@ impl ModelDef {
                             .collect()
                     }
                     "verbose_name" => verbose_name = Some(meta.value()?.parse::<LitStr>()?.value()),
+                    // display = "title" (a field), or display alone (the type's Display impl)
+                    "display" => {
+                        if meta.input.peek(syn::Token![=]) {
+                            display_field = Some(meta.value()?.parse::<LitStr>()?);
+                        } else {
+                            display_impl = true;
+                        }
+                    }
                     "verbose_name_plural" => {
                         verbose_name_plural = Some(meta.value()?.parse::<LitStr>()?.value())
                     }
@@ -211,7 +233,29 @@ impl ModelDef {
                 ));
             }
         }
+        let display = match (display_field, display_impl) {
+            (Some(name), _) => {
+                let Some(field) = fields
+                    .iter()
+                    .find(|f| f.name == name.value() || f.ident == name.value())
+                else {
+                    let known: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+                    return Err(syn::Error::new(
+                        name.span(),
+                        format!(
+                            "display refers to the unknown field `{}`; the fields are {}",
+                            name.value(),
+                            known.join(", ")
+                        ),
+                    ));
+                };
+                Display::Field(field.ident.clone())
+            }
+            (None, true) => Display::Impl,
+            (None, false) => Display::Default,
+        };
         Ok(ModelDef {
+            display,
             unique_together,
             indexes,
             ident,
@@ -260,6 +304,7 @@ fn snake_case(name: &str) -> String {
 /// The options `#[model(...)]` accepts.
 const MODEL_OPTIONS: &[&str] = &[
     "app",
+    "display",
     "db_table",
     "ordering",
     "verbose_name",

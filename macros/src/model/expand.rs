@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use syn::Lit;
 use syn::ext::IdentExt;
 
-use super::attrs::{FieldDef, Kind, ModelDef};
+use super::attrs::{Display, FieldDef, Kind, ModelDef};
 
 pub(crate) fn expand_model(model: &ModelDef) -> TokenStream {
     let table = table(model);
@@ -184,6 +184,7 @@ fn field_meta(field: &FieldDef) -> TokenStream {
 
 /// `impl pony::db::Model`, with the metadata built once.
 fn meta(model: &ModelDef) -> TokenStream {
+    let model_methods = model_methods(model);
     let ident = &model.ident;
     let app = &model.app;
     let name = ident.to_string();
@@ -219,6 +220,8 @@ fn meta(model: &ModelDef) -> TokenStream {
         }
 
         impl ::pony::db::Model for #ident {
+            #model_methods
+
             fn meta() -> &'static ::pony::db::ModelMeta {
                 static META: ::std::sync::LazyLock<::pony::db::ModelMeta> = ::std::sync::LazyLock::new(|| {
                     let mut meta = ::pony::db::ModelMeta::new(#app, #name);
@@ -405,6 +408,98 @@ fn methods(model: &ModelDef) -> TokenStream {
                 diesel::delete(#this_row).execute(conn)?;
                 ::std::result::Result::Ok(())
             }
+        }
+    }
+}
+
+/// The `Model` trait's methods: the primary key, the manager and instance methods (the
+/// inherent ones, which take precedence), `display` and field access by name.
+fn model_methods(model: &ModelDef) -> TokenStream {
+    let ident = &model.ident;
+    let name = ident.to_string();
+    let Some(pk) = model.pk() else {
+        return TokenStream::new(); // reported by `methods`
+    };
+    let (pk_ident, pk_ty) = (&pk.ident, &pk.ty);
+    let connection = quote!(::pony::db::Connection);
+    let display = match &model.display {
+        Display::Default => None,
+        Display::Field(field) => Some(quote! {
+            fn display(&self) -> ::std::string::String {
+                ::std::string::ToString::to_string(&::pony::db::FieldValue::to_value(&self.#field))
+            }
+        }),
+        Display::Impl => Some(quote! {
+            fn display(&self) -> ::std::string::String {
+                ::std::string::ToString::to_string(self)
+            }
+        }),
+    };
+    let names = |field: &FieldDef| {
+        let attribute = field.ident.unraw().to_string();
+        if attribute == field.name {
+            quote!(#attribute)
+        } else {
+            let name = &field.name;
+            quote!(#name | #attribute)
+        }
+    };
+    let reads = model.fields.iter().map(|field| {
+        let (names, field_ident) = (names(field), &field.ident);
+        quote!(#names => ::std::option::Option::Some(::pony::db::FieldValue::to_value(&self.#field_ident)),)
+    });
+    let writes = model.fields.iter().map(|field| {
+        let (names, field_ident, ty) = (names(field), &field.ident, &field.ty);
+        let field_name = &field.name;
+        quote! {
+            #names => {
+                self.#field_ident = <#ty as ::pony::db::FieldValue>::from_value(value)
+                    .map_err(|error| ::pony::db::support::wrong_value(#name, #field_name, error))?;
+            }
+        }
+    });
+    quote! {
+        type Pk = #pk_ty;
+
+        fn pk(&self) -> #pk_ty {
+            ::std::clone::Clone::clone(&self.#pk_ident)
+        }
+
+        fn get(conn: &mut #connection, pk: #pk_ty) -> ::pony::Result<Self> {
+            #ident::get(conn, pk)
+        }
+
+        fn all(conn: &mut #connection) -> ::pony::Result<::std::vec::Vec<Self>> {
+            #ident::all(conn)
+        }
+
+        fn count(conn: &mut #connection) -> ::pony::Result<i64> {
+            #ident::count(conn)
+        }
+
+        fn save(self, conn: &mut #connection) -> ::pony::Result<Self> {
+            #ident::save(self, conn)
+        }
+
+        fn delete(self, conn: &mut #connection) -> ::pony::Result<()> {
+            #ident::delete(self, conn)
+        }
+
+        #display
+
+        fn value(&self, name: &str) -> ::std::option::Option<::pony::db::Value> {
+            match name {
+                #(#reads)*
+                _ => ::std::option::Option::None,
+            }
+        }
+
+        fn set_value(&mut self, name: &str, value: ::pony::db::Value) -> ::pony::Result<()> {
+            match name {
+                #(#writes)*
+                _ => return ::std::result::Result::Err(::pony::db::support::no_such_field(#name, name)),
+            }
+            ::std::result::Result::Ok(())
         }
     }
 }
