@@ -12,7 +12,7 @@ use pony::db::connection::establish;
 use pony::db::migrations::operations::Operation;
 use pony::db::migrations::{ModelOptions, ProjectState, schema};
 use pony::db::url::{Backend, DatabaseUrl};
-use pony::db::{Date, DateTime, Model, ModelMeta, Value};
+use pony::db::{Date, DateTime, Model, ModelMeta, RowQuery, Value};
 
 #[derive(pony::Model, Debug, Clone, PartialEq)]
 #[model(app = "lab", ordering = "-rating, title", display = "title")]
@@ -299,6 +299,122 @@ fn exercise(conn: &mut pony::db::Connection) {
     assert_eq!(Marker::all(conn).unwrap(), [marker, other]);
 
     through_the_trait(conn);
+    by_key(conn);
+}
+
+fn text(value: &str) -> Value {
+    Value::Text(value.to_owned())
+}
+
+/// The titles of the rows `query` lists.
+fn titles(
+    handle: &dyn pony::db::ModelHandle,
+    conn: &mut pony::db::Connection,
+    query: &RowQuery,
+) -> Vec<String> {
+    handle
+        .list(conn, query)
+        .unwrap()
+        .iter()
+        .map(|row| row.get("title").unwrap().to_string())
+        .collect()
+}
+
+/// The rows `by_key` makes: dated 2026-12-03, unlike every other test row.
+fn mine() -> RowQuery {
+    RowQuery::new().filter("day", Value::Date(day(2026, 12, 3)))
+}
+
+/// Everything through the registry's handle, knowing the model only as "lab.article".
+fn by_key(conn: &mut pony::db::Connection) {
+    let handle = pony::db::registry::handle("lab.article").expect("the model is registered");
+    assert_eq!(handle.meta().name, "Article");
+    for (title, rating, body) in [
+        ("Rust for Djangonauts", 4.0, Some("Borrowing, gently")),
+        ("rusty pipes", 2.0, None),
+        ("Python Tips", 4.0, Some("A RUST aside")),
+        ("50% off", 1.0, Some("sale")),
+        ("Gardening", 3.0, None),
+    ] {
+        let mut values = vec![
+            ("title".to_owned(), text(title)),
+            ("rating".to_owned(), Value::Float(rating)),
+            ("day".to_owned(), Value::Date(day(2026, 12, 3))),
+        ];
+        if let Some(body) = body {
+            values.push(("body".to_owned(), text(body)));
+        }
+        let row = handle.create(conn, values).unwrap();
+        assert_eq!(row.display, title);
+        assert!(matches!(row.pk, Value::BigInt(id) if id > 0));
+    }
+    let all = mine();
+    assert_eq!(handle.count(conn, &all).unwrap(), 5);
+    // The model's ordering ("-rating, title"), then the key.
+    assert_eq!(
+        titles(handle, conn, &all),
+        [
+            "Python Tips",
+            "Rust for Djangonauts",
+            "Gardening",
+            "rusty pipes",
+            "50% off"
+        ]
+    );
+    // Search: each word in some field, any case; LIKE's wildcards are literal.
+    let rust = mine().search(&["title", "body"], "RUST");
+    assert_eq!(handle.count(conn, &rust).unwrap(), 3);
+    let both = mine().search(&["title", "body"], "rust gently");
+    assert_eq!(titles(handle, conn, &both), ["Rust for Djangonauts"]);
+    let percent = mine().search(&["title"], "%");
+    assert_eq!(titles(handle, conn, &percent), ["50% off"]);
+    let underscore = mine().search(&["title"], "_");
+    assert!(titles(handle, conn, &underscore).is_empty());
+    // Filters, NULL included, and ordering by any field, then a page.
+    let four = mine().filter("rating", Value::Float(4.0));
+    assert_eq!(handle.count(conn, &four).unwrap(), 2);
+    let no_body = mine().filter("body", Value::Null).order_by("title");
+    assert_eq!(titles(handle, conn, &no_body), ["Gardening", "rusty pipes"]);
+    let page = mine().order_by("-title").page(2, 2);
+    assert_eq!(titles(handle, conn, &page), ["Python Tips", "Gardening"]);
+    assert_eq!(
+        handle.count(conn, &page).unwrap(),
+        5,
+        "a count ignores the page"
+    );
+    // Read, update and delete by key.
+    let first = handle.list(conn, &rust).unwrap().remove(0);
+    let updated = handle
+        .update(
+            conn,
+            first.pk.clone(),
+            vec![("score".to_owned(), Value::Int(9))],
+        )
+        .unwrap();
+    assert_eq!(updated.get("score"), Some(&Value::Int(9)));
+    assert_eq!(handle.get(conn, first.pk.clone()).unwrap(), updated);
+    handle.delete(conn, first.pk.clone()).unwrap();
+    assert_eq!(handle.count(conn, &all).unwrap(), 4);
+    let gone = handle.get(conn, first.pk).unwrap_err();
+    assert_eq!(gone.to_string(), "No Article matches the given query.");
+    // Bad names and values are errors, never panics or SQL.
+    let unknown = RowQuery::new().filter("title; DROP TABLE", text("x"));
+    assert!(handle.count(conn, &unknown).is_err());
+    assert!(handle.list(conn, &mine().order_by("nope")).is_err());
+    let not_text = mine().search(&["rating"], "4");
+    assert!(
+        handle
+            .count(conn, &not_text)
+            .unwrap_err()
+            .to_string()
+            .contains("cannot be searched")
+    );
+    let wrong = mine().filter("rating", text("high"));
+    assert!(handle.list(conn, &wrong).is_err());
+    assert_eq!(handle.count(conn, &all).unwrap(), 4);
+    for row in handle.list(conn, &all).unwrap() {
+        handle.delete(conn, row.pk).unwrap();
+    }
 }
 
 /// Sets fields by name and saves, knowing `M` only as a `Model` (as the admin will).

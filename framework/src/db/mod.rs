@@ -8,6 +8,7 @@ pub mod migrations;
 pub mod models;
 pub mod pool;
 pub mod registry;
+pub mod rows;
 #[doc(hidden)]
 pub mod support;
 pub mod url;
@@ -16,6 +17,7 @@ pub mod value;
 pub use connection::Connection;
 pub use models::{FieldMeta, FieldType, Model, ModelMeta};
 pub use pool::{Db, PooledConnection};
+pub use rows::{ModelHandle, Row, RowQuery};
 pub use url::{Backend, DatabaseUrl};
 pub use value::{FieldValue, Value};
 

@@ -18,6 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Connection;
+use super::rows::RowQuery;
 use super::value::{FieldValue, Value};
 use crate::error::Result;
 
@@ -379,6 +380,16 @@ pub trait Model: Sized + Send + 'static {
     /// Sets the field `name` from `value` (a cleaned form value, say); an unknown field or a
     /// value of another kind is an error, never a panic.
     fn set_value(&mut self, name: &str, value: Value) -> Result<()>;
+
+    /// A new, unsaved instance with each field's default (Django's `Article()`): the
+    /// `#[field(default = …)]` value, else zero, empty or `None`.
+    fn blank() -> Self;
+
+    /// The rows `query` asks for (see [`RowQuery`]); unknown fields are errors.
+    fn select(conn: &mut Connection, query: &RowQuery) -> Result<Vec<Self>>;
+
+    /// How many rows `query`'s filters and search match (its order and page aside).
+    fn count_matching(conn: &mut Connection, query: &RowQuery) -> Result<i64>;
 }
 
 #[cfg(test)]

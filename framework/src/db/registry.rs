@@ -2,12 +2,20 @@
 //! `#[derive(Model)]` struct in an app is enough for `makemigrations` to see it, as in Django.
 
 use crate::db::models::ModelMeta;
+use crate::db::rows::ModelHandle;
 
 /// One model, submitted by `#[derive(Model)]`.
-#[derive(Debug)]
 pub struct RegisteredModel {
     /// The model's metadata.
     pub meta: fn() -> &'static ModelMeta,
+    /// What code with only the model's key can do with its rows.
+    pub handle: &'static dyn ModelHandle,
+}
+
+impl std::fmt::Debug for RegisteredModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RegisteredModel({})", (self.meta)().key())
+    }
 }
 
 inventory::collect!(RegisteredModel);
@@ -28,4 +36,20 @@ pub fn models_of(app_label: &str) -> Vec<&'static ModelMeta> {
         .into_iter()
         .filter(|model| model.app_label == app_label)
         .collect()
+}
+
+/// The rows of the model with key `key` (`"articles.article"`, Django's `label_lower`; any
+/// case), for code that knows no more of it than that.
+///
+/// ```
+/// assert!(pony::db::registry::handle("auth.user").is_some());
+/// assert!(pony::db::registry::handle("Auth.User").is_some());
+/// assert!(pony::db::registry::handle("auth.nobody").is_none());
+/// ```
+pub fn handle(key: &str) -> Option<&'static dyn ModelHandle> {
+    let key = key.to_ascii_lowercase();
+    inventory::iter::<RegisteredModel>
+        .into_iter()
+        .find(|model| (model.meta)().key() == key)
+        .map(|model| model.handle)
 }

@@ -70,3 +70,40 @@ pub fn wrong_value(model: &str, field: &str, error: crate::db::value::WrongKind)
 pub fn no_such_field(model: &str, field: &str) -> Error {
     Error::other(format!("{model} has no field named {field:?}"))
 }
+
+diesel::define_sql_function! {
+    /// SQL's `lower()`, the same on every backend: searches compare lower-cased text, since
+    /// `LIKE` ignores case on MySQL and on SQLite (ASCII only) but not on PostgreSQL.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// The escape character of [`like_pattern`]: not `\`, which MySQL also reads as a string
+/// escape in `ESCAPE '…'`.
+pub const LIKE_ESCAPE: char = '!';
+
+/// The `LIKE` pattern that finds `term` anywhere in a lower-cased text: `%`, `_` and `!`
+/// escaped (with `ESCAPE '!'`), so a search for `50%` means those three characters.
+///
+/// ```
+/// assert_eq!(pony::db::support::like_pattern("50%_Off!"), "%50!%!_off!!%");
+/// ```
+pub fn like_pattern(term: &str) -> String {
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for c in term.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | LIKE_ESCAPE) {
+            pattern.push(LIKE_ESCAPE);
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// The error for a search over a field that is not text.
+pub fn not_searchable(model: &str, field: &str) -> Error {
+    Error::other(format!(
+        "{model}.{field} cannot be searched: only text fields (CharField, TextField, \
+         EmailField) can"
+    ))
+}

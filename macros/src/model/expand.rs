@@ -216,7 +216,10 @@ fn meta(model: &ModelDef) -> TokenStream {
     });
     quote! {
         ::pony::reexports::inventory::submit! {
-            ::pony::db::registry::RegisteredModel { meta: <#ident as ::pony::db::Model>::meta }
+            ::pony::db::registry::RegisteredModel {
+                meta: <#ident as ::pony::db::Model>::meta,
+                handle: &::pony::db::rows::Handle::<#ident>::NEW,
+            }
         }
 
         impl ::pony::db::Model for #ident {
@@ -358,8 +361,11 @@ fn methods(model: &ModelDef) -> TokenStream {
          `auto_now` fields are set to now on every save, `auto_now_add` ones when inserting."
     );
     let delete_doc = format!(" Deletes this `{name}`'s row (if it is still there).");
+    let filtered = filtered(model);
     quote! {
         impl #ident {
+            #filtered
+
             #[doc = #objects_doc]
             pub fn objects() -> #module::BoxedQuery<'static, #backend> {
                 use diesel::{ExpressionMethods as _, QueryDsl as _};
@@ -422,6 +428,7 @@ fn model_methods(model: &ModelDef) -> TokenStream {
     };
     let (pk_ident, pk_ty) = (&pk.ident, &pk.ty);
     let connection = quote!(::pony::db::Connection);
+    let rows = rows(model);
     let display = match &model.display {
         Display::Default => None,
         Display::Field(field) => Some(quote! {
@@ -500,6 +507,185 @@ fn model_methods(model: &ModelDef) -> TokenStream {
                 _ => return ::std::result::Result::Err(::pony::db::support::no_such_field(#name, name)),
             }
             ::std::result::Result::Ok(())
+        }
+
+        #rows
+    }
+}
+
+/// `blank`, `select` and `count_matching`: a `RowQuery`'s field names matched to columns, its
+/// values bound as parameters.
+fn rows(model: &ModelDef) -> TokenStream {
+    let ident = &model.ident;
+    let module = &model.module;
+    let name = ident.to_string();
+    let connection = quote!(::pony::db::Connection);
+    let Some(pk) = model.pk() else {
+        return TokenStream::new();
+    };
+    let pk_column = &pk.column;
+    let names = |field: &FieldDef| {
+        let attribute = field.ident.unraw().to_string();
+        if attribute == field.name {
+            quote!(#attribute)
+        } else {
+            let name = &field.name;
+            quote!(#name | #attribute)
+        }
+    };
+    let blank = model.fields.iter().map(|field| {
+        let field_ident = &field.ident;
+        match &field.default {
+            Some(literal) => quote!(#field_ident: ::std::convert::Into::into(#literal)),
+            None => quote!(#field_ident: ::std::default::Default::default()),
+        }
+    });
+    let orders = model.fields.iter().map(|field| {
+        let (names, column) = (names(field), &field.column);
+        quote! {
+            (#names, false) => __rows.then_order_by(#module::#column.asc()),
+            (#names, true) => __rows.then_order_by(#module::#column.desc()),
+        }
+    });
+    quote! {
+        fn blank() -> Self {
+            #ident { #(#blank,)* }
+        }
+
+        fn select(conn: &mut #connection, query: &::pony::db::RowQuery) -> ::pony::Result<::std::vec::Vec<Self>> {
+            use diesel::{ExpressionMethods as _, QueryDsl as _, RunQueryDsl as _};
+            let mut __rows = if query.order.is_empty() {
+                #ident::objects()
+            } else {
+                #module::table.into_boxed()
+            };
+            __rows = Self::__pony_filtered(__rows, query)?;
+            for __entry in &query.order {
+                let __descending = __entry.starts_with('-');
+                __rows = match (__entry.trim_start_matches('-'), __descending) {
+                    #(#orders)*
+                    (__other, _) => return ::std::result::Result::Err(::pony::db::support::no_such_field(#name, __other)),
+                };
+            }
+            // The key last, so pages never overlap when the ordering ties.
+            __rows = __rows.then_order_by(#module::#pk_column.asc());
+            if query.offset > 0 || query.limit.is_some() {
+                __rows = __rows
+                    .offset(query.offset.max(0))
+                    .limit(query.limit.unwrap_or(i64::MAX).max(0));
+            }
+            ::std::result::Result::Ok(__rows.load::<Self>(conn)?)
+        }
+
+        fn count_matching(conn: &mut #connection, query: &::pony::db::RowQuery) -> ::pony::Result<i64> {
+            use diesel::{QueryDsl as _, RunQueryDsl as _};
+            let __rows = Self::__pony_filtered(#module::table.into_boxed(), query)?;
+            ::std::result::Result::Ok(__rows.count().get_result::<i64>(conn)?)
+        }
+    }
+}
+
+/// `__pony_filtered`, an inherent helper of `select` and `count_matching`: the query's filters
+/// and search on a boxed query of the table.
+fn filtered(model: &ModelDef) -> TokenStream {
+    let ident = &model.ident;
+    let module = &model.module;
+    let name = ident.to_string();
+    let backend = quote!(::pony::db::connection::MultiBackend);
+    let names = |field: &FieldDef| {
+        let attribute = field.ident.unraw().to_string();
+        if attribute == field.name {
+            quote!(#attribute)
+        } else {
+            let name = &field.name;
+            quote!(#name | #attribute)
+        }
+    };
+    let filters = model.fields.iter().map(|field| {
+        let (names, column, ty, field_name) = (names(field), &field.column, &field.ty, &field.name);
+        let null = field.null.then(|| {
+            quote! {
+                if *__value == ::pony::db::Value::Null {
+                    __rows = __rows.filter(#module::#column.is_null());
+                    continue;
+                }
+            }
+        });
+        quote! {
+            #names => {
+                #null
+                let __typed = <#ty as ::pony::db::FieldValue>::from_value(::std::clone::Clone::clone(__value))
+                    .map_err(|error| ::pony::db::support::wrong_value(#name, #field_name, error))?;
+                __rows = __rows.filter(#module::#column.eq(__typed));
+            }
+        }
+    });
+    let searches: Vec<TokenStream> = model
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, Kind::Char(_) | Kind::Text | Kind::Email(_)))
+        .map(|field| {
+            let (names, column) = (names(field), &field.column);
+            let text = if field.null {
+                quote!(#module::#column.assume_not_null())
+            } else {
+                quote!(#module::#column)
+            };
+            quote! {
+                #names => ::std::boxed::Box::new(
+                    ::pony::db::support::lower(#text)
+                        .like(::std::clone::Clone::clone(&__pattern))
+                        .escape(::pony::db::support::LIKE_ESCAPE),
+                ),
+            }
+        })
+        .collect();
+    let search = if searches.is_empty() {
+        quote! {
+            if let ::std::option::Option::Some(__field) = __fields.first() {
+                return ::std::result::Result::Err(::pony::db::support::not_searchable(#name, __field));
+            }
+        }
+    } else {
+        quote! {
+            for __term in query.search_terms() {
+                let __pattern = ::pony::db::support::like_pattern(&__term);
+                let mut __any: ::std::option::Option<__Condition> = ::std::option::Option::None;
+                for __field in __fields {
+                    let __matches: __Condition = match __field.as_str() {
+                        #(#searches)*
+                        __other => return ::std::result::Result::Err(::pony::db::support::not_searchable(#name, __other)),
+                    };
+                    __any = ::std::option::Option::Some(match __any {
+                        ::std::option::Option::None => __matches,
+                        ::std::option::Option::Some(__earlier) => ::std::boxed::Box::new(__earlier.or(__matches)),
+                    });
+                }
+                if let ::std::option::Option::Some(__any) = __any {
+                    __rows = __rows.filter(__any);
+                }
+            }
+        }
+    };
+    quote! {
+        #[doc(hidden)]
+        pub fn __pony_filtered(
+            mut __rows: #module::BoxedQuery<'static, #backend>,
+            query: &::pony::db::RowQuery,
+        ) -> ::pony::Result<#module::BoxedQuery<'static, #backend>> {
+            use diesel::{BoolExpressionMethods as _, EscapeExpressionMethods as _, ExpressionMethods as _, NullableExpressionMethods as _, QueryDsl as _, TextExpressionMethods as _};
+            type __Condition = ::std::boxed::Box<
+                dyn diesel::BoxableExpression<#module::table, #backend, SqlType = diesel::sql_types::Bool>,
+            >;
+            for (__name, __value) in &query.filters {
+                match __name.as_str() {
+                    #(#filters)*
+                    __other => return ::std::result::Result::Err(::pony::db::support::no_such_field(#name, __other)),
+                }
+            }
+            let __fields = query.search.as_ref().map(|(fields, _)| fields.as_slice()).unwrap_or_default();
+            #search
+            ::std::result::Result::Ok(__rows)
         }
     }
 }
