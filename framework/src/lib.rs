@@ -4,6 +4,12 @@
 //! templates with Django's filters, settings from a file and the environment, helpful error
 //! pages in development, and a `manage` command line (see the `pony-cli` crate).
 //!
+//! The crate is layered, dependencies pointing one way: the foundations (`conf`, `db`, `urls`,
+//! `templates`, `forms`) and the request [`core`] (the site, apps, the request and its body,
+//! context processors); above them the features (`security`, [`sessions`], [`auth`],
+//! [`csrf`], [`messages`], the error pages); above those the [`shortcuts`] (`render`,
+//! `redirect`); and [`project`], which assembles everything. `tests/layering.rs` checks it.
+//!
 //! ```no_run
 //! use pony::prelude::*;
 //!

@@ -442,21 +442,12 @@ fn model_methods(model: &ModelDef) -> TokenStream {
             }
         }),
     };
-    let names = |field: &FieldDef| {
-        let attribute = field.ident.unraw().to_string();
-        if attribute == field.name {
-            quote!(#attribute)
-        } else {
-            let name = &field.name;
-            quote!(#name | #attribute)
-        }
-    };
     let reads = model.fields.iter().map(|field| {
-        let (names, field_ident) = (names(field), &field.ident);
+        let (names, field_ident) = (field_names(field), &field.ident);
         quote!(#names => ::std::option::Option::Some(::pony::db::FieldValue::to_value(&self.#field_ident)),)
     });
     let writes = model.fields.iter().map(|field| {
-        let (names, field_ident, ty) = (names(field), &field.ident, &field.ty);
+        let (names, field_ident, ty) = (field_names(field), &field.ident, &field.ty);
         let field_name = &field.name;
         quote! {
             #names => {
@@ -524,15 +515,6 @@ fn rows(model: &ModelDef) -> TokenStream {
         return TokenStream::new();
     };
     let pk_column = &pk.column;
-    let names = |field: &FieldDef| {
-        let attribute = field.ident.unraw().to_string();
-        if attribute == field.name {
-            quote!(#attribute)
-        } else {
-            let name = &field.name;
-            quote!(#name | #attribute)
-        }
-    };
     let blank = model.fields.iter().map(|field| {
         let field_ident = &field.ident;
         match &field.default {
@@ -541,7 +523,7 @@ fn rows(model: &ModelDef) -> TokenStream {
         }
     });
     let orders = model.fields.iter().map(|field| {
-        let (names, column) = (names(field), &field.column);
+        let (names, column) = (field_names(field), &field.column);
         quote! {
             (#names, false) => __rows.then_order_by(#module::#column.asc()),
             (#names, true) => __rows.then_order_by(#module::#column.desc()),
@@ -592,17 +574,8 @@ fn filtered(model: &ModelDef) -> TokenStream {
     let module = &model.module;
     let name = ident.to_string();
     let backend = quote!(::pony::db::connection::MultiBackend);
-    let names = |field: &FieldDef| {
-        let attribute = field.ident.unraw().to_string();
-        if attribute == field.name {
-            quote!(#attribute)
-        } else {
-            let name = &field.name;
-            quote!(#name | #attribute)
-        }
-    };
     let filters = model.fields.iter().map(|field| {
-        let (names, column, ty, field_name) = (names(field), &field.column, &field.ty, &field.name);
+        let (names, column, ty, field_name) = (field_names(field), &field.column, &field.ty, &field.name);
         let null = field.null.then(|| {
             quote! {
                 if *__value == ::pony::db::Value::Null {
@@ -625,7 +598,7 @@ fn filtered(model: &ModelDef) -> TokenStream {
         .iter()
         .filter(|f| matches!(f.kind, Kind::Char(_) | Kind::Text | Kind::Email(_)))
         .map(|field| {
-            let (names, column) = (names(field), &field.column);
+            let (names, column) = (field_names(field), &field.column);
             let text = if field.null {
                 quote!(#module::#column.assume_not_null())
             } else {
@@ -687,5 +660,17 @@ fn filtered(model: &ModelDef) -> TokenStream {
             #search
             ::std::result::Result::Ok(__rows)
         }
+    }
+}
+
+/// The names a field answers to in a `match`: Django's (`"author"`) and, when it differs, the
+/// Rust attribute's (`"author_id"`).
+fn field_names(field: &FieldDef) -> TokenStream {
+    let attribute = field.ident.unraw().to_string();
+    if attribute == field.name {
+        quote!(#attribute)
+    } else {
+        let name = &field.name;
+        quote!(#name | #attribute)
     }
 }
