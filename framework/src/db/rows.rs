@@ -2,7 +2,7 @@
 //! model, and the [`RowQuery`] that pages, orders, filters and searches them.
 //!
 //! The admin, `dumpdata` or a generic view know a model only as `"articles.article"`; the
-//! handle, built once in pony from the model's typed [`Model`](super::Model) methods, does the
+//! handle, built once in pony from the model's typed [`Model`] methods, does the
 //! rest. Every value reaches the database as a bound parameter: field names are matched to
 //! columns by the model's generated code, never put into SQL text.
 //!
