@@ -222,6 +222,24 @@ pub fn testsite_copy(base: &Path, extra_settings: &str) {
     std::fs::write(&file, format!("{text}\n{extra_settings}")).unwrap();
 }
 
+/// Migrates and serves a testsite copy at `base` (see [`testsite_copy`]) with DEBUG on or
+/// off, a production-strength `SECRET_KEY` and the local hosts allowed.
+pub fn serve_testsite(bin: &str, base: &Path, debug: bool) -> Server {
+    let base = base.display().to_string();
+    migrate_and_serve(
+        bin,
+        &[
+            ("PONY_BASE_DIR", &base),
+            ("DEBUG", if debug { "1" } else { "0" }),
+            (
+                "SECRET_KEY",
+                "a-test-secret-that-is-long-enough-0123456789-abcdefghijkl",
+            ),
+            ("ALLOWED_HOSTS", "127.0.0.1,localhost"),
+        ],
+    )
+}
+
 /// Runs the project binary `bin`'s `migrate`, then serves it with `runserver --noreload`, both
 /// with the environment `env`.
 pub fn migrate_and_serve(bin: &str, env: &[(&str, &str)]) -> Server {

@@ -2,7 +2,7 @@
 //! cookies (see the `csrf` module of `src/bin/testsite.rs`).
 #![allow(clippy::unwrap_used)] // a failed step should fail the test loudly
 
-use pony_tests::{Server, client, migrate_and_serve, testsite_copy};
+use pony_tests::{Server, client, serve_testsite, testsite_copy};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 
 const TESTSITE: &str = env!("CARGO_BIN_EXE_testsite");
@@ -17,19 +17,7 @@ impl Site {
     fn start(debug: bool, extra: &str) -> Site {
         let dir = tempfile::tempdir().unwrap();
         testsite_copy(dir.path(), extra);
-        let base = dir.path().display().to_string();
-        let server = migrate_and_serve(
-            TESTSITE,
-            &[
-                ("PONY_BASE_DIR", &base),
-                ("DEBUG", if debug { "1" } else { "0" }),
-                (
-                    "SECRET_KEY",
-                    "a-test-secret-that-is-long-enough-0123456789-abcdefghijkl",
-                ),
-                ("ALLOWED_HOSTS", "127.0.0.1,localhost"),
-            ],
-        );
+        let server = serve_testsite(TESTSITE, dir.path(), debug);
         Site { server, _dir: dir }
     }
 

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use pony_tests::{Server, client, edit, migrate_and_serve, testsite_copy};
+use pony_tests::{Server, client, edit, serve_testsite, testsite_copy};
 
 const TESTSITE: &str = env!("CARGO_BIN_EXE_testsite");
 
@@ -21,19 +21,7 @@ fn start(debug: bool, extra: &str) -> (tempfile::TempDir, Server) {
         "DATA_UPLOAD_MAX_MEMORY_SIZE = 1000",
         "DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440",
     );
-    let base = dir.path().display().to_string();
-    let server = migrate_and_serve(
-        TESTSITE,
-        &[
-            ("PONY_BASE_DIR", &base),
-            ("DEBUG", if debug { "1" } else { "0" }),
-            (
-                "SECRET_KEY",
-                "a-test-secret-that-is-long-enough-0123456789-abcdefghijkl",
-            ),
-            ("ALLOWED_HOSTS", "127.0.0.1"),
-        ],
-    );
+    let server = serve_testsite(TESTSITE, dir.path(), debug);
     (dir, server)
 }
 

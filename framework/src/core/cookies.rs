@@ -20,26 +20,27 @@ use cookie::Cookie;
 
 /// Every cookie the request sent, in order, as `(name, value)`.
 pub fn request_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
+    parsed(headers)
+        .map(|cookie| (cookie.name().to_owned(), cookie.value_trimmed().to_owned()))
+        .collect()
+}
+
+/// The value of the cookie `name`, the last one when it was sent more than once.
+pub fn request_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    parsed(headers)
+        .filter(|cookie| cookie.name() == name)
+        .last()
+        .map(|cookie| cookie.value_trimmed().to_owned())
+}
+
+/// The well-formed pairs of every `Cookie` header, borrowed from the headers.
+fn parsed(headers: &HeaderMap) -> impl Iterator<Item = Cookie<'_>> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .map(|cookie| {
-            let value = cookie.value_trimmed().to_owned();
-            (cookie.name().to_owned(), value)
-        })
-        .collect()
-}
-
-/// The value of the cookie `name`, the last one when it was sent more than once.
-pub fn request_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    request_cookies(headers)
-        .into_iter()
-        .rev()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value)
 }
 
 #[cfg(test)]

@@ -47,9 +47,12 @@ pub fn models_of(app_label: &str) -> Vec<&'static ModelMeta> {
 /// assert!(pony::db::registry::handle("auth.nobody").is_none());
 /// ```
 pub fn handle(key: &str) -> Option<&'static dyn ModelHandle> {
-    let key = key.to_ascii_lowercase();
+    let (app_label, name) = key.split_once('.')?;
     inventory::iter::<RegisteredModel>
         .into_iter()
-        .find(|model| (model.meta)().key() == key)
+        .find(|model| {
+            let meta = (model.meta)();
+            meta.app_label.eq_ignore_ascii_case(app_label) && meta.name.eq_ignore_ascii_case(name)
+        })
         .map(|model| model.handle)
 }
