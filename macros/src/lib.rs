@@ -19,8 +19,8 @@ use proc_macro::TokenStream;
 ///     #[field(max_length = 200)]
 ///     pub title: String,
 ///     pub content: String,
-///     #[field(foreign_key = "auth.User")]
-///     pub author_id: i64,
+///     #[field(on_delete = "cascade")]
+///     pub author: pony::db::ForeignKey<User>, // the column `author_id`
 ///     #[field(auto_now_add)]
 ///     pub created_at: pony::db::DateTime,
 ///     #[field(auto_now)]
@@ -31,6 +31,11 @@ use proc_macro::TokenStream;
 /// The app is the directory the model is declared in (`src/articles/models.rs` → `articles`)
 /// unless `#[model(app = "…")]` says otherwise; the table is `<app>_<model>`, and its diesel
 /// `table!` is the module `article` (the model's name in snake case).
+///
+/// A `ForeignKey<User>` field also gets diesel's `joinable!` (the target's table module,
+/// `user`, must be in scope), Django's `select_related` as `Article::select_related_author(conn,
+/// query)`, and the reverse accessor `user.article_set(conn)` through the trait `ArticleSet`
+/// (`#[field(related_name = "articles")]` names it `articles`, the trait `Articles`).
 ///
 /// The generated methods all take `&mut pony::db::Connection` (in a handler:
 /// `db.run(move |conn| Article::get(conn, pk)).await?`):

@@ -157,6 +157,53 @@ fn the_list_is_newest_first_and_paginated() {
     assert_eq!(alice.get("/articles/?page=abc").status, 200);
 }
 
+/// The queries the server logs while `browser` gets `path`.
+fn queries_for(board: &Board, browser: &Browser, path: &str) -> Vec<String> {
+    let before = board.server.output().len();
+    let page = browser.get(path);
+    assert_eq!(page.status, 200, "{}", page.body);
+    // The log line of the last query may trail the response by a moment.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    board.server.output()[before..]
+        .lines()
+        // Django's format: `(0.000) SELECT …`, the query's duration in seconds first.
+        .filter(|line| {
+            line.strip_prefix('(')
+                .and_then(|rest| rest.split_once(") "))
+                .is_some_and(|(seconds, _)| seconds.parse::<f64>().is_ok())
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_list_is_two_queries_whatever_the_number_of_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("db.sqlite3").display());
+    let board = Board::start_on(&url, &[("RUST_LOG", "info,pony::db::backends=debug")]);
+    let (alice, bob) = (board.browser(), board.browser());
+    alice.sign_up("alice", PASSWORD);
+    bob.sign_up("bob", PASSWORD);
+    publish(&alice, "By alice", "text");
+    let visitor = board.browser();
+    let queries = queries_for(&board, &visitor, "/articles/");
+    // The count for the paginator, and the page's articles joined with their authors.
+    assert_eq!(queries.len(), 2, "{queries:#?}");
+    assert!(queries[0].contains("COUNT("), "{queries:#?}");
+    assert!(queries[1].contains("INNER JOIN"), "{queries:#?}");
+    for n in 0..12 {
+        let author = if n % 2 == 0 { &alice } else { &bob };
+        publish(author, &format!("Article {n}"), "text");
+    }
+    let queries = queries_for(&board, &visitor, "/articles/");
+    assert_eq!(queries.len(), 2, "{queries:#?}");
+    let page = visitor.get("/articles/");
+    assert!(page.body.contains("by alice") && page.body.contains("by bob"));
+    // Bound values stay out of the log.
+    let queries = queries_for(&board, &visitor, "/articles/?page=2");
+    assert!(queries.iter().all(|q| !q.contains("binds")), "{queries:#?}");
+}
+
 #[test]
 fn concurrent_signups_all_persist_and_one_name_has_one_winner() {
     let (board, db, _dir) = board();

@@ -75,6 +75,11 @@ fn unknown_hosts_and_paths() {
 fn articles_are_listed_newest_first_and_escaped() {
     let (server, db) = start();
     let database = db.path().join("db.sqlite3");
+    let author = "INSERT INTO auth_user (id, password, is_superuser, username, first_name, \
+                  last_name, email, is_staff, is_active, date_joined) \
+                  VALUES (1, '!', 0, 'ada', '', '', '', 0, 1, '2026-01-01 00:00:00')";
+    let (code, _, err) = run(Command::new("sqlite3").arg(&database).arg(author));
+    assert_eq!(code, 0, "{err}");
     for (title, created) in [
         ("First <post>", "2026-01-01 10:00:00"),
         ("Second post", "2026-02-01 10:00:00"),
@@ -99,5 +104,6 @@ fn articles_are_listed_newest_first_and_escaped() {
         .find("First &lt;post&gt;")
         .expect("the older article is listed, escaped");
     assert!(second < first, "newest first:\n{body}");
+    assert!(body.contains("by ada"), "the author is shown:\n{body}");
     assert!(!body.contains("No articles yet."));
 }

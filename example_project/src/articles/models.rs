@@ -1,6 +1,7 @@
 //! Models of articles.
 
-use pony::db::DateTime;
+use pony::auth::models::{User, user};
+use pony::db::{DateTime, ForeignKey};
 
 /// An article on the board, newest first (the seed's `Article`).
 #[derive(pony::Model, Debug, Clone, Default, serde::Serialize)]
@@ -11,8 +12,8 @@ pub struct Article {
     pub title: String,
     pub content: String,
     /// The author (Django's `ForeignKey(User, on_delete=models.CASCADE)`).
-    #[field(foreign_key = "auth.User")]
-    pub author_id: i64,
+    #[field(on_delete = "cascade")]
+    pub author: ForeignKey<User>,
     #[field(auto_now_add)]
     pub created_at: DateTime,
     #[field(auto_now)]

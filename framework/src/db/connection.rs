@@ -151,7 +151,9 @@ pub(crate) fn establish_unconfigured(url: &DatabaseUrl) -> Result<Connection> {
             ));
         }
     };
-    connected.map_err(|error| connection_error(url, error))
+    let mut conn = connected.map_err(|error| connection_error(url, error))?;
+    diesel::Connection::set_instrumentation(&mut conn, super::query_log::QueryLog::default());
+    Ok(conn)
 }
 
 /// Applies the per-connection setup ([`SQLITE_PRAGMAS`] on SQLite; nothing elsewhere).

@@ -7,7 +7,9 @@ pub mod migrate;
 pub mod migrations;
 pub mod models;
 pub mod pool;
+pub mod query_log;
 pub mod registry;
+pub mod related;
 pub mod rows;
 #[doc(hidden)]
 pub mod support;
@@ -17,6 +19,7 @@ pub mod value;
 pub use connection::Connection;
 pub use models::{FieldMeta, FieldType, Model, ModelMeta};
 pub use pool::{Db, PooledConnection};
+pub use related::ForeignKey;
 pub use rows::{ModelHandle, Row, RowQuery};
 pub use url::{Backend, DatabaseUrl};
 pub use value::{FieldValue, Value};

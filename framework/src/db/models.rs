@@ -345,6 +345,10 @@ pub trait Model: Sized + Send + 'static {
     /// The primary key's type (`i64` for Django's default `id`).
     type Pk: FieldValue + Clone + std::fmt::Display + Send + Sync + 'static;
 
+    /// Django's `label_lower`: `"articles.article"`, the key of the registry and of foreign
+    /// keys' targets in migrations.
+    const KEY: &'static str;
+
     /// The model's metadata (Django's `_meta`).
     fn meta() -> &'static ModelMeta;
 

@@ -303,7 +303,7 @@ impl ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut Connection) -> Result<()> {
-        conn.ping().map_err(|error| {
+        crate::db::query_log::unlogged(conn, |conn| conn.ping()).map_err(|error| {
             Error::other(format!(
                 "the connection to {} is broken: {}",
                 self.url.display(),

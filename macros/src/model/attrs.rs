@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, FieldsNamed, Ident, Lit, LitStr, Type};
 
-use super::types::{RustKind, UNSUPPORTED, option_inner};
+use super::types::{RustKind, UNSUPPORTED, foreign_key_target, option_inner};
 use crate::suggest::unknown_option;
 
 /// A parsed model.
@@ -52,7 +52,15 @@ pub(crate) enum Kind {
     Email(u32),
     Date,
     DateTime,
-    ForeignKey { to: String, on_delete: &'static str },
+    ForeignKey { to: Target, on_delete: &'static str },
+}
+
+/// Where a foreign key points.
+pub(crate) enum Target {
+    /// `#[field(foreign_key = "auth.User")]` on an `author_id: i64`: by key only.
+    Key(String),
+    /// `author: ForeignKey<User>`: the model type, which diesel can join.
+    Model(Box<Type>),
 }
 
 /// A parsed field.
@@ -61,6 +69,8 @@ pub(crate) struct FieldDef {
     /// The diesel column (`article::title`): the field's name, with `_` appended when it is
     /// the table module's name too (diesel forbids a column named like its table).
     pub(crate) column: Ident,
+    /// The column's name in the database (`author_id`).
+    pub(crate) db_column: String,
     pub(crate) ty: Type,
     pub(crate) rust: RustKind,
     pub(crate) null: bool,
@@ -77,6 +87,8 @@ pub(crate) struct FieldDef {
     pub(crate) verbose_name: Option<String>,
     pub(crate) help_text: Option<String>,
     pub(crate) choices: Vec<(String, String)>,
+    /// The reverse accessor's name on the target (`article_set`), for `ForeignKey` fields.
+    pub(crate) related_name: Option<String>,
 }
 
 impl FieldDef {
@@ -271,7 +283,7 @@ impl ModelDef {
 }
 
 /// The table module's name: `r#type` for a keyword, `crate_` for the few that cannot be raw.
-fn module_ident(name: &str) -> Ident {
+pub(crate) fn module_ident(name: &str) -> Ident {
     if syn::parse_str::<Ident>(name).is_ok() {
         Ident::new(name, Span::call_site())
     } else if matches!(name, "self" | "super" | "crate") {
@@ -290,7 +302,7 @@ fn split_names(text: &str) -> Vec<String> {
 }
 
 /// `BlogPost` → `blog_post`.
-fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> String {
     let mut out = String::new();
     for (index, c) in name.chars().enumerate() {
         if c.is_uppercase() && index > 0 {
@@ -320,6 +332,7 @@ const FIELD_OPTIONS: &[&str] = &[
     "email",
     "foreign_key",
     "on_delete",
+    "related_name",
     "primary_key",
     "unique",
     "db_index",
@@ -338,6 +351,7 @@ struct FieldOptions {
     email: bool,
     foreign_key: Option<String>,
     on_delete: Option<String>,
+    related_name: Option<String>,
     primary_key: bool,
     unique: bool,
     db_index: bool,
@@ -381,6 +395,9 @@ fn parse_options(field: &syn::Field) -> syn::Result<FieldOptions> {
                     options.foreign_key = Some(meta.value()?.parse::<LitStr>()?.value())
                 }
                 "on_delete" => options.on_delete = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "related_name" => {
+                    options.related_name = Some(meta.value()?.parse::<LitStr>()?.value())
+                }
                 "primary_key" => options.primary_key = true,
                 "unique" => options.unique = true,
                 "db_index" => options.db_index = true,
@@ -419,8 +436,11 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
         Some(inner) => (inner, true),
         None => (&field.ty, false),
     };
-    let Some(rust) = RustKind::of(inner) else {
-        return Err(syn::Error::new_spanned(&field.ty, unsupported(inner)));
+    let related = foreign_key_target(inner).cloned();
+    let rust = match (&related, RustKind::of(inner)) {
+        (Some(_), _) => RustKind::I64,
+        (None, Some(rust)) => rust,
+        (None, None) => return Err(syn::Error::new_spanned(&field.ty, unsupported(inner))),
     };
     let ty = &field.ty;
     let ty_text = quote::quote!(#ty).to_string().replace(' ', "");
@@ -431,33 +451,63 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
     };
     let is_id = ident == "id";
     let mut name = ident.unraw().to_string();
-    let kind = if let Some(target) = &options.foreign_key {
-        if !matches!(rust, RustKind::I64 | RustKind::I32) {
-            return Err(syn::Error::new_spanned(
-                &field.ty,
-                format!(
-                    "a foreign key holds the target's id: give `{ident}` the type i64 \
-                     (or Option<i64>), not {ty_text}"
-                ),
-            ));
-        }
-        let Some(stripped) = name.strip_suffix("_id").filter(|s| !s.is_empty()) else {
-            return Err(syn::Error::new_spanned(
-                &ident,
-                format!(
-                    "a foreign key is named after its column: call it `{name}_id` \
-                     (the field is then `{name}`, as in Django)"
-                ),
-            ));
-        };
-        if !target.contains('.') {
+    let mut db_column = name.clone();
+    let target = match (&related, &options.foreign_key) {
+        (Some(_), Some(_)) => {
             return error_at(
                 &["foreign_key"],
                 format!(
-                    "foreign_key names the target as \"app.Model\", e.g. \"auth.User\", not \"{target}\""
+                    "`{ident}` is a ForeignKey already: leave out foreign_key = \"…\", the type names the target"
                 ),
             );
         }
+        (Some(model), None) => {
+            if name.ends_with("_id") {
+                return Err(syn::Error::new_spanned(
+                    &ident,
+                    format!(
+                        "a ForeignKey field is named after the relation, as in Django: call it `{}` \
+                         (its column is then `{name}`)",
+                        name.trim_end_matches("_id")
+                    ),
+                ));
+            }
+            db_column = format!("{name}_id");
+            Some(Target::Model(Box::new(model.clone())))
+        }
+        (None, Some(target)) => {
+            if !matches!(rust, RustKind::I64 | RustKind::I32) {
+                return Err(syn::Error::new_spanned(
+                    &field.ty,
+                    format!(
+                        "a foreign key holds the target's id: give `{ident}` the type i64 \
+                         (or Option<i64>), not {ty_text}"
+                    ),
+                ));
+            }
+            let Some(stripped) = name.strip_suffix("_id").filter(|s| !s.is_empty()) else {
+                return Err(syn::Error::new_spanned(
+                    &ident,
+                    format!(
+                        "a foreign key is named after its column: call it `{name}_id` \
+                         (the field is then `{name}`, as in Django)"
+                    ),
+                ));
+            };
+            if !target.contains('.') {
+                return error_at(
+                    &["foreign_key"],
+                    format!(
+                        "foreign_key names the target as \"app.Model\", e.g. \"auth.User\", not \"{target}\""
+                    ),
+                );
+            }
+            name = stripped.to_owned();
+            Some(Target::Key(target.to_ascii_lowercase()))
+        }
+        (None, None) => None,
+    };
+    let kind = if let Some(target) = target {
         let on_delete = match options
             .on_delete
             .as_deref()
@@ -470,7 +520,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
                 if !null {
                     return error_at(
                         &["on_delete"],
-                        "on_delete = \"set_null\" needs a nullable field: Option<i64>".to_owned(),
+                        "on_delete = \"set_null\" needs a nullable field: Option<…>".to_owned(),
                     );
                 }
                 "SetNull"
@@ -482,16 +532,15 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
                 );
             }
         };
-        name = stripped.to_owned();
         Kind::ForeignKey {
-            to: target.to_ascii_lowercase(),
+            to: target,
             on_delete,
         }
     } else {
         if options.on_delete.is_some() {
             return error_at(
                 &["on_delete"],
-                "on_delete applies to foreign keys only: add foreign_key = \"app.Model\""
+                "on_delete applies to foreign keys only: make the field a pony::db::ForeignKey<Model>"
                     .to_owned(),
             );
         }
@@ -544,6 +593,13 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
                 .to_owned(),
         );
     }
+    if options.related_name.is_some() && related.is_none() {
+        return error_at(
+            &["related_name"],
+            "related_name applies to ForeignKey fields only (pony::db::ForeignKey<Model>)"
+                .to_owned(),
+        );
+    }
     let primary_key = options.primary_key || is_id;
     if primary_key && null {
         return Err(syn::Error::new_spanned(
@@ -551,8 +607,14 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
             "a primary key cannot be an Option",
         ));
     }
+    let column = if db_column == name {
+        ident.clone()
+    } else {
+        format_ident!("{db_column}")
+    };
     Ok(FieldDef {
-        column: ident.clone(),
+        column,
+        db_column,
         ident,
         ty: field.ty.clone(),
         rust,
@@ -569,6 +631,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
         verbose_name: options.verbose_name,
         help_text: options.help_text,
         choices: options.choices,
+        related_name: options.related_name,
     })
 }
 

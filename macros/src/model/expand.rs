@@ -6,18 +6,21 @@ use quote::{format_ident, quote};
 use syn::Lit;
 use syn::ext::IdentExt;
 
-use super::attrs::{Display, FieldDef, Kind, ModelDef};
+use super::attrs::{Display, FieldDef, Kind, ModelDef, Target};
+use super::relations::relations;
 
 pub(crate) fn expand_model(model: &ModelDef) -> TokenStream {
     let table = table(model);
     let queryable = queryable(model);
     let meta = meta(model);
     let methods = methods(model);
+    let relations = relations(model);
     quote! {
         #table
         #queryable
         #meta
         #methods
+        #relations
     }
 }
 
@@ -43,9 +46,9 @@ fn table(model: &ModelDef) -> TokenStream {
     let columns = model.fields.iter().map(|field| {
         let column = &field.column;
         let ty = sql_type(field);
-        let sql_name = field.ident.unraw().to_string();
+        let sql_name = &field.db_column;
         let doc = format!("The `{sql_name}` column.");
-        if field.column == field.ident {
+        if field.column == sql_name.as_str() {
             quote!(#[doc = #doc] #column -> #ty,)
         } else {
             quote!(#[doc = #doc] #[sql_name = #sql_name] #column -> #ty,)
@@ -117,6 +120,10 @@ fn field_type(kind: &Kind) -> TokenStream {
         Kind::DateTime => quote!(#ft::DateTimeField),
         Kind::ForeignKey { to, on_delete } => {
             let on_delete = format_ident!("{on_delete}");
+            let to = match to {
+                Target::Key(key) => quote!(#key),
+                Target::Model(model) => quote!(<#model as ::pony::db::Model>::KEY),
+            };
             quote!(#ft::ForeignKey { to: #to.to_owned(), on_delete: ::pony::db::models::OnDelete::#on_delete })
         }
     }
@@ -136,7 +143,7 @@ fn default_value(literal: &Lit) -> TokenStream {
 
 fn field_meta(field: &FieldDef) -> TokenStream {
     let name = &field.name;
-    let column = field.ident.unraw().to_string();
+    let column = &field.db_column;
     let field_type = field_type(&field.kind);
     let flag = |set: bool, name: &str| {
         let name = format_ident!("{name}");
@@ -188,6 +195,7 @@ fn meta(model: &ModelDef) -> TokenStream {
     let ident = &model.ident;
     let app = &model.app;
     let name = ident.to_string();
+    let key = format!("{app}.{}", name.to_ascii_lowercase());
     let db_table = &model.db_table;
     let ordering = &model.ordering;
     let fields = model.fields.iter().map(field_meta);
@@ -223,6 +231,8 @@ fn meta(model: &ModelDef) -> TokenStream {
         }
 
         impl ::pony::db::Model for #ident {
+            const KEY: &'static str = #key;
+
             #model_methods
 
             fn meta() -> &'static ::pony::db::ModelMeta {
@@ -663,14 +673,14 @@ fn filtered(model: &ModelDef) -> TokenStream {
     }
 }
 
-/// The names a field answers to in a `match`: Django's (`"author"`) and, when it differs, the
-/// Rust attribute's (`"author_id"`).
-fn field_names(field: &FieldDef) -> TokenStream {
-    let attribute = field.ident.unraw().to_string();
-    if attribute == field.name {
-        quote!(#attribute)
-    } else {
-        let name = &field.name;
-        quote!(#name | #attribute)
+/// The names a field answers to in a `match`: Django's (`"author"`) and, where they differ,
+/// the Rust attribute's and the column's (`"author_id"`).
+pub(crate) fn field_names(field: &FieldDef) -> TokenStream {
+    let mut names = vec![field.name.clone()];
+    for other in [field.ident.unraw().to_string(), field.db_column.clone()] {
+        if !names.contains(&other) {
+            names.push(other);
+        }
     }
+    quote!(#(#names)|*)
 }

@@ -2,6 +2,7 @@
 
 mod attrs;
 mod expand;
+mod relations;
 mod types;
 
 use proc_macro2::TokenStream;

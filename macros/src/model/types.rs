@@ -77,6 +77,23 @@ pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// `ForeignKey<User>` → `Some(User)`: a relation field, whose column holds the target's key.
+pub(crate) fn foreign_key_target(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let segment = path.path.segments.last()?;
+    if segment.ident != "ForeignKey" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
 /// The message for a field type pony cannot store.
 pub(crate) const UNSUPPORTED: &str = "unsupported field type: pony models store bool, i32, i64, \
-     f64, String, pony::db::Date, pony::db::DateTime and Option of these";
+     f64, String, pony::db::Date, pony::db::DateTime, pony::db::ForeignKey<Model> and Option of \
+     these";
