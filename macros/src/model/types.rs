@@ -63,25 +63,19 @@ impl RustKind {
 
 /// `Option<T>` → `Some(T)`.
 pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
-    let segment = path.path.segments.last()?;
-    if segment.ident != "Option" {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &segment.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
+    type_argument(ty, "Option")
 }
 
 /// `ForeignKey<User>` → `Some(User)`: a relation field, whose column holds the target's key.
 pub(crate) fn foreign_key_target(ty: &Type) -> Option<&Type> {
+    type_argument(ty, "ForeignKey")
+}
+
+/// `Wrapper<T>` → `Some(T)` when the type's last segment is `wrapper`.
+fn type_argument<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
     let Type::Path(path) = ty else { return None };
     let segment = path.path.segments.last()?;
-    if segment.ident != "ForeignKey" {
+    if segment.ident != wrapper {
         return None;
     }
     let PathArguments::AngleBracketed(args) = &segment.arguments else {
