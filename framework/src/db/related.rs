@@ -79,10 +79,11 @@ impl<M> ForeignKey<M> {
     where
         M: Model<Pk = i64>,
     {
-        if self.object.is_none() {
-            self.object = Some(Box::new(M::get(conn, self.id)?));
-        }
-        Ok(self.object.as_deref().expect("just loaded"))
+        let object = match self.object.take() {
+            Some(object) => object,
+            None => Box::new(M::get(conn, self.id)?),
+        };
+        Ok(self.object.insert(object))
     }
 }
 

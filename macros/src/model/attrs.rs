@@ -436,7 +436,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
         Some(inner) => (inner, true),
         None => (&field.ty, false),
     };
-    let related = foreign_key_target(inner).cloned();
+    let related = foreign_key_target(inner);
     let rust = match (&related, RustKind::of(inner)) {
         (Some(_), _) => RustKind::I64,
         (None, Some(rust)) => rust,
@@ -473,7 +473,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
                 ));
             }
             db_column = format!("{name}_id");
-            Some(Target::Model(Box::new(model.clone())))
+            Some(Target::Model(Box::new((*model).clone())))
         }
         (None, Some(target)) => {
             if !matches!(rust, RustKind::I64 | RustKind::I32) {

@@ -675,7 +675,7 @@ fn filtered(model: &ModelDef) -> TokenStream {
 
 /// The names a field answers to in a `match`: Django's (`"author"`) and, where they differ,
 /// the Rust attribute's and the column's (`"author_id"`).
-pub(crate) fn field_names(field: &FieldDef) -> TokenStream {
+fn field_names(field: &FieldDef) -> TokenStream {
     let mut names = vec![field.name.clone()];
     for other in [field.ident.unraw().to_string(), field.db_column.clone()] {
         if !names.contains(&other) {
