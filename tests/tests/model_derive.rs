@@ -12,7 +12,7 @@ use pony::db::connection::establish;
 use pony::db::migrations::operations::Operation;
 use pony::db::migrations::{ModelOptions, ProjectState, schema};
 use pony::db::url::{Backend, DatabaseUrl};
-use pony::db::{Date, DateTime, Model, ModelMeta, RowQuery, Value};
+use pony::db::{Date, DateTime, ManyToMany, Model, ModelMeta, RowQuery, Value};
 
 #[derive(pony::Model, Debug, Clone, PartialEq)]
 #[model(app = "lab", ordering = "-rating, title", display = "title")]
@@ -31,6 +31,17 @@ pub struct Article {
     pub created_at: DateTime,
     #[field(auto_now)]
     pub updated_at: DateTime,
+    pub tags: ManyToMany<Tag>,
+}
+
+/// A target of many-to-many links, and a model linked to itself.
+#[derive(pony::Model, Debug, Clone, PartialEq)]
+#[model(app = "lab", ordering = "name")]
+pub struct Tag {
+    pub id: i64,
+    #[field(max_length = 30)]
+    pub name: String,
+    pub see_also: ManyToMany<Tag>,
 }
 
 #[derive(pony::Model, Debug, Clone, PartialEq)]
@@ -102,7 +113,8 @@ fn url_from_env(var: &str) -> Option<DatabaseUrl> {
 fn create_tables(conn: &mut pony::db::Connection) {
     let backend = conn.backend();
     let mut state = ProjectState::new();
-    let models: [&ModelMeta; 4] = [
+    let models: [&ModelMeta; 5] = [
+        Tag::meta(),
         Article::meta(),
         Comment::meta(),
         Code::meta(),
@@ -140,7 +152,61 @@ fn article(title: &str, rating: f64) -> Article {
         seen_at: None,
         created_at: placeholder,
         updated_at: placeholder,
+        tags: ManyToMany::default(),
     }
+}
+
+fn tag(conn: &mut pony::db::Connection, name: &str) -> Tag {
+    Tag {
+        id: 0,
+        name: name.to_owned(),
+        see_also: ManyToMany::default(),
+    }
+    .save(conn)
+    .unwrap()
+}
+
+fn names(tags: &[Tag]) -> Vec<&str> {
+    tags.iter().map(|t| t.name.as_str()).collect()
+}
+
+/// `add`, `remove`, `set`, `clear`, `all` on rows read back and on rows just saved; a model
+/// linked to itself; an unsaved row's links are an error, not a panic.
+fn many_to_many(conn: &mut pony::db::Connection) {
+    let (rust, web, db) = (tag(conn, "rust"), tag(conn, "web"), tag(conn, "db"));
+    let saved = article("Linked", 1.0).save(conn).unwrap();
+    saved.tags.add(conn, [&web, &rust]).unwrap();
+    saved.tags.add(conn, [&rust]).unwrap(); // already there: nothing changes
+    let read = Article::get(conn, saved.id).unwrap();
+    assert_eq!(names(&read.tags.all(conn).unwrap()), ["rust", "web"]);
+    read.tags.remove(conn, [&web]).unwrap();
+    assert_eq!(read.tags.ids(conn).unwrap(), [rust.id]);
+    read.tags.set(conn, [db.id, web.id]).unwrap();
+    assert_eq!(names(&read.tags.all(conn).unwrap()), ["db", "web"]);
+    let mut loaded = read.clone();
+    assert_eq!(loaded.tags.load(conn).unwrap().len(), 2);
+    assert_eq!(loaded.tags.loaded().map(<[Tag]>::len), Some(2));
+
+    // Another article's links are its own.
+    let other = article("Other", 1.0).save(conn).unwrap();
+    other.tags.add(conn, [&rust]).unwrap();
+    assert_eq!(names(&read.tags.all(conn).unwrap()), ["db", "web"]);
+    read.tags.clear(conn).unwrap();
+    assert!(read.tags.all(conn).unwrap().is_empty());
+    assert_eq!(names(&other.tags.all(conn).unwrap()), ["rust"]);
+
+    // A model linked to itself: from_tag_id → to_tag_id.
+    rust.see_also.add(conn, [&web, &db]).unwrap();
+    assert_eq!(names(&rust.see_also.all(conn).unwrap()), ["db", "web"]);
+    assert!(web.see_also.all(conn).unwrap().is_empty());
+
+    // Deleting a row deletes its links (ON DELETE CASCADE).
+    other.delete(conn).unwrap();
+    saved.delete(conn).unwrap();
+
+    let unsaved = article("Unsaved", 1.0);
+    let error = unsaved.tags.add(conn, [&rust]).unwrap_err();
+    assert!(error.to_string().contains("needs to be saved"), "{error}");
 }
 
 /// Everything the derive generates, on one connection.
@@ -300,6 +366,7 @@ fn exercise(conn: &mut pony::db::Connection) {
 
     through_the_trait(conn);
     by_key(conn);
+    many_to_many(conn);
 }
 
 fn text(value: &str) -> Value {

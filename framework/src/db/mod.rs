@@ -3,6 +3,7 @@
 //! Nothing here knows about HTTP.
 
 pub mod connection;
+pub mod many_to_many;
 pub mod migrate;
 pub mod migrations;
 pub mod models;
@@ -19,6 +20,7 @@ pub mod value;
 pub use connection::Connection;
 pub use models::{FieldMeta, FieldType, Model, ModelMeta};
 pub use pool::{Db, PooledConnection};
+pub use many_to_many::ManyToMany;
 pub use related::ForeignKey;
 pub use rows::{ModelHandle, Row, RowQuery};
 pub use url::{Backend, DatabaseUrl};

@@ -88,6 +88,69 @@ impl ModelMeta {
     pub fn get_field(&self, name: &str) -> Option<&FieldMeta> {
         self.fields.iter().find(|f| f.name == name)
     }
+
+    /// The link table of the many-to-many field `field` of this model (`None` for other
+    /// fields), named as Django names its auto-created `through` model's.
+    ///
+    /// ```
+    /// use pony::db::models::{FieldMeta, FieldType, ModelMeta};
+    ///
+    /// let user = ModelMeta::new("auth", "User");
+    /// let groups = FieldMeta::new(
+    ///     "groups",
+    ///     FieldType::ManyToManyField { to: "auth.group".into(), db_table: String::new() },
+    /// );
+    /// let link = user.link(&groups).unwrap();
+    /// assert_eq!(link.db_table, "auth_user_groups");
+    /// assert_eq!((link.source_column(), link.target_column()), ("user_id".into(), "group_id".into()));
+    /// ```
+    pub fn link(&self, field: &FieldMeta) -> Option<Link> {
+        let FieldType::ManyToManyField { to, db_table } = &field.field_type else {
+            return None;
+        };
+        let source = self.name.to_ascii_lowercase();
+        let target = to.rsplit('.').next().unwrap_or(to).to_ascii_lowercase();
+        let (source, target) = if to.eq_ignore_ascii_case(&self.key()) {
+            (format!("from_{source}"), format!("to_{target}"))
+        } else {
+            (source, target)
+        };
+        let db_table = if db_table.is_empty() {
+            format!("{}_{}", self.db_table, field.name)
+        } else {
+            db_table.clone()
+        };
+        Some(Link {
+            db_table,
+            source,
+            target,
+        })
+    }
+}
+
+/// The link table of a many-to-many field: one row `(id, <source>_id, <target>_id)` per
+/// linked pair, unique together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The table (`auth_user_groups`).
+    pub db_table: String,
+    /// The field naming the row that holds the many-to-many field (`user`; `from_user` when a
+    /// model links to itself).
+    pub source: String,
+    /// The field naming the linked row (`group`; `to_user` when a model links to itself).
+    pub target: String,
+}
+
+impl Link {
+    /// `user_id`.
+    pub fn source_column(&self) -> String {
+        format!("{}_id", self.source)
+    }
+
+    /// `group_id`.
+    pub fn target_column(&self) -> String {
+        format!("{}_id", self.target)
+    }
 }
 
 /// Django's default `verbose_name`: `BlogPost` → `blog post`.
@@ -107,7 +170,9 @@ pub fn camel_to_words(name: &str) -> String {
 pub struct FieldMeta {
     /// The attribute name (`title`, `author`).
     pub name: String,
-    /// The column (`title`, `author_id` for a foreign key).
+    /// The column (`title`, `author_id` for a foreign key); empty for a many-to-many field,
+    /// which lives in a link table instead.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub column: String,
     /// The kind of field and its type-specific options.
     #[serde(flatten)]
@@ -153,15 +218,11 @@ fn is_false(value: &bool) -> bool {
 
 impl FieldMeta {
     /// A field with Django's defaults (not null, not blank, no index); a foreign key's column
-    /// gets the `_id` suffix.
+    /// gets the `_id` suffix, a many-to-many field has none.
     pub fn new(name: &str, field_type: FieldType) -> Self {
-        let column = match field_type {
-            FieldType::ForeignKey { .. } => format!("{name}_id"),
-            _ => name.to_owned(),
-        };
         FieldMeta {
             name: name.to_owned(),
-            column,
+            column: field_type.default_column(name),
             field_type,
             null: false,
             blank: false,
@@ -210,6 +271,11 @@ impl FieldMeta {
             self.field_type,
             FieldType::AutoField | FieldType::BigAutoField
         )
+    }
+
+    /// Whether the field is a column of its model's table (all but many-to-many fields).
+    pub fn has_column(&self) -> bool {
+        !matches!(self.field_type, FieldType::ManyToManyField { .. })
     }
 
     /// The max length of text fields.
@@ -262,6 +328,15 @@ pub enum FieldType {
         /// What deleting the target does to this row.
         on_delete: OnDelete,
     },
+    /// Links to any number of another model's rows, through a link table of
+    /// `(id, <model>_id, <target>_id)` (Django's auto-created `through` model).
+    ManyToManyField {
+        /// The target model's key (`auth.group`).
+        to: String,
+        /// The link table; empty for Django's `<table>_<field>` (`auth_user_groups`).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        db_table: String,
+    },
 }
 
 impl FieldType {
@@ -280,6 +355,33 @@ impl FieldType {
             FieldType::DateField => "DateField",
             FieldType::DateTimeField => "DateTimeField",
             FieldType::ForeignKey { .. } => "ForeignKey",
+            FieldType::ManyToManyField { .. } => "ManyToManyField",
+        }
+    }
+
+    /// The column a field of this type gets when none is given: the name, plus `_id` for a
+    /// foreign key; none (empty) for a many-to-many field.
+    pub fn default_column(&self, name: &str) -> String {
+        match self {
+            FieldType::ForeignKey { .. } => format!("{name}_id"),
+            FieldType::ManyToManyField { .. } => String::new(),
+            _ => name.to_owned(),
+        }
+    }
+
+    /// The key of the model a relation points at (foreign keys and many-to-many fields).
+    pub fn related_model(&self) -> Option<&str> {
+        match self {
+            FieldType::ForeignKey { to, .. } | FieldType::ManyToManyField { to, .. } => Some(to),
+            _ => None,
+        }
+    }
+
+    /// The related model's key, to rewrite it (a renamed model).
+    pub fn related_model_mut(&mut self) -> Option<&mut String> {
+        match self {
+            FieldType::ForeignKey { to, .. } | FieldType::ManyToManyField { to, .. } => Some(to),
+            _ => None,
         }
     }
 }

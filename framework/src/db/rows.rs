@@ -34,6 +34,8 @@ use crate::error::Result;
 pub struct RowQuery {
     /// `field = value` conditions, all required; `Value::Null` matches NULL.
     pub filters: Vec<(String, Value)>,
+    /// `field IN (values)` conditions, all required (an empty list matches no row).
+    pub filters_in: Vec<(String, Vec<Value>)>,
     /// The text fields searched, and the words.
     pub search: Option<(Vec<String>, String)>,
     /// Django-style ordering (`["-created_at", "title"]`); the model's `ordering` when empty.
@@ -53,6 +55,12 @@ impl RowQuery {
     /// Only rows whose `field` equals `value`.
     pub fn filter(mut self, field: &str, value: Value) -> Self {
         self.filters.push((field.to_owned(), value));
+        self
+    }
+
+    /// Only rows whose `field` is one of `values` (Django's `field__in`).
+    pub fn filter_in(mut self, field: &str, values: Vec<Value>) -> Self {
+        self.filters_in.push((field.to_owned(), values));
         self
     }
 

@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, FieldsNamed, Ident, Lit, LitStr, Type};
 
-use super::types::{RustKind, UNSUPPORTED, foreign_key_target, option_inner};
+use super::types::{RustKind, UNSUPPORTED, foreign_key_target, many_to_many_target, option_inner};
 use crate::suggest::unknown_option;
 
 /// A parsed model.
@@ -24,7 +24,10 @@ pub(crate) struct ModelDef {
     pub(crate) unique_together: Vec<Vec<String>>,
     /// Named indexes: (name, field names, unique).
     pub(crate) indexes: Vec<(String, Vec<String>, bool)>,
+    /// The fields with a column, in declaration order.
     pub(crate) fields: Vec<FieldDef>,
+    /// The `ManyToMany<Target>` fields, kept in link tables.
+    pub(crate) many_to_many: Vec<ManyToManyDef>,
     /// What `Model::display` (Django's `__str__`) shows.
     pub(crate) display: Display,
 }
@@ -89,6 +92,19 @@ pub(crate) struct FieldDef {
     pub(crate) choices: Vec<(String, String)>,
     /// The reverse accessor's name on the target (`article_set`), for `ForeignKey` fields.
     pub(crate) related_name: Option<String>,
+}
+
+/// A `tags: ManyToMany<Tag>` field.
+pub(crate) struct ManyToManyDef {
+    pub(crate) ident: Ident,
+    /// Django's field name (`tags`).
+    pub(crate) name: String,
+    pub(crate) target: Type,
+    /// A link table other than Django's `<table>_<field>`.
+    pub(crate) db_table: Option<String>,
+    pub(crate) blank: bool,
+    pub(crate) verbose_name: Option<String>,
+    pub(crate) help_text: Option<String>,
 }
 
 impl FieldDef {
@@ -198,9 +214,16 @@ impl ModelDef {
         let db_table = db_table.unwrap_or_else(|| format!("{app}_{lower}"));
         let module = module_ident(&snake_case(&ident.unraw().to_string()));
 
-        let mut fields = fields
+        let (links, columns): (Vec<&syn::Field>, Vec<&syn::Field>) = fields
             .named
             .iter()
+            .partition(|f| many_to_many_target(&f.ty).is_some());
+        let many_to_many = links
+            .into_iter()
+            .map(parse_many_to_many)
+            .collect::<syn::Result<Vec<_>>>()?;
+        let mut fields = columns
+            .into_iter()
             .map(parse_field)
             .collect::<syn::Result<Vec<_>>>()?;
         for field in &mut fields {
@@ -278,6 +301,7 @@ impl ModelDef {
             verbose_name,
             verbose_name_plural,
             fields,
+            many_to_many,
         })
     }
 }
@@ -343,7 +367,11 @@ const FIELD_OPTIONS: &[&str] = &[
     "verbose_name",
     "help_text",
     "choices",
+    "db_table",
 ];
+
+/// The options a `ManyToMany` field accepts.
+const MANY_TO_MANY_OPTIONS: &[&str] = &["db_table", "blank", "verbose_name", "help_text"];
 
 #[derive(Default)]
 struct FieldOptions {
@@ -362,6 +390,7 @@ struct FieldOptions {
     verbose_name: Option<String>,
     help_text: Option<String>,
     choices: Vec<(String, String)>,
+    db_table: Option<String>,
     /// Where each option was written, for errors about it.
     spans: Vec<(String, Span)>,
 }
@@ -409,6 +438,7 @@ fn parse_options(field: &syn::Field) -> syn::Result<FieldOptions> {
                     options.verbose_name = Some(meta.value()?.parse::<LitStr>()?.value())
                 }
                 "help_text" => options.help_text = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "db_table" => options.db_table = Some(meta.value()?.parse::<LitStr>()?.value()),
                 "choices" => {
                     // choices = "draft:Draft, published:Published"
                     let text = meta.value()?.parse::<LitStr>()?.value();
@@ -427,11 +457,50 @@ fn parse_options(field: &syn::Field) -> syn::Result<FieldOptions> {
     Ok(options)
 }
 
+fn parse_many_to_many(field: &syn::Field) -> syn::Result<ManyToManyDef> {
+    let Some(ident) = field.ident.clone() else {
+        return Err(syn::Error::new_spanned(field, "model fields must be named"));
+    };
+    let options = parse_options(field)?;
+    if let Some((key, span)) = options
+        .spans
+        .iter()
+        .find(|(key, _)| !MANY_TO_MANY_OPTIONS.contains(&key.as_str()))
+    {
+        return Err(syn::Error::new(
+            *span,
+            format!(
+                "{key} does not apply to a ManyToMany field, which has no column; it takes {}",
+                MANY_TO_MANY_OPTIONS.join(", ")
+            ),
+        ));
+    }
+    let Some(target) = many_to_many_target(&field.ty).cloned() else {
+        return Err(syn::Error::new_spanned(&field.ty, UNSUPPORTED));
+    };
+    Ok(ManyToManyDef {
+        name: ident.unraw().to_string(),
+        ident,
+        target,
+        db_table: options.db_table,
+        blank: options.blank,
+        verbose_name: options.verbose_name,
+        help_text: options.help_text,
+    })
+}
+
 fn parse_field(field: &syn::Field) -> syn::Result<FieldDef> {
     let Some(ident) = field.ident.clone() else {
         return Err(syn::Error::new_spanned(field, "model fields must be named"));
     };
     let options = parse_options(field)?;
+    if options.db_table.is_some() {
+        return Err(syn::Error::new(
+            options.span(&["db_table"]).unwrap_or_else(|| ident.span()),
+            "db_table applies to ManyToMany fields (their link table) and to models: \
+             #[model(db_table = \"…\")]",
+        ));
+    }
     let (inner, null) = match option_inner(&field.ty) {
         Some(inner) => (inner, true),
         None => (&field.ty, false),

@@ -6,7 +6,8 @@ use quote::{format_ident, quote};
 use syn::Lit;
 use syn::ext::IdentExt;
 
-use super::attrs::{Display, FieldDef, Kind, ModelDef, Target};
+use super::attrs::{Display, FieldDef, Kind, ManyToManyDef, ModelDef, Target};
+use super::types::RustKind;
 use super::relations::relations;
 
 pub(crate) fn expand_model(model: &ModelDef) -> TokenStream {
@@ -80,6 +81,8 @@ fn queryable(model: &ModelDef) -> TokenStream {
     let bindings: Vec<syn::Ident> = (0..names.len())
         .map(|i| format_ident!("__field{i}"))
         .collect();
+    let links: Vec<&syn::Ident> = model.many_to_many.iter().map(|f| &f.ident).collect();
+    let attach = attach_links(model, &quote!(__row));
     quote! {
         impl<__DB> diesel::deserialize::Queryable<(#(#sql_types,)*), __DB> for #ident
         where
@@ -90,7 +93,13 @@ fn queryable(model: &ModelDef) -> TokenStream {
 
             fn build(row: Self::Row) -> diesel::deserialize::Result<Self> {
                 let (#(#bindings,)*) = row;
-                Ok(#ident { #(#names: #bindings,)* })
+                #[allow(unused_mut)]
+                let mut __row = #ident {
+                    #(#names: #bindings,)*
+                    #(#links: ::std::default::Default::default(),)*
+                };
+                #attach
+                Ok(__row)
             }
         }
 
@@ -102,6 +111,31 @@ fn queryable(model: &ModelDef) -> TokenStream {
             }
         }
     }
+}
+
+/// Ties each `ManyToMany` field of the row `row` to the row's key.
+fn attach_links(model: &ModelDef, row: &TokenStream) -> TokenStream {
+    if model.many_to_many.is_empty() {
+        return TokenStream::new();
+    }
+    let Some(pk) = model.pk() else {
+        return TokenStream::new();
+    };
+    if !matches!(pk.rust, RustKind::I64 | RustKind::I32) {
+        return syn::Error::new_spanned(
+            &model.many_to_many[0].ident,
+            "a ManyToMany field needs a model with an integer primary key (i64 or i32)",
+        )
+        .into_compile_error();
+    }
+    let pk = &pk.ident;
+    let attach = model.many_to_many.iter().map(|field| {
+        let (ident, name) = (&field.ident, &field.name);
+        quote! {
+            #row.#ident.attach(<Self as ::pony::db::Model>::meta(), #name, ::std::convert::Into::<i64>::into(#row.#pk));
+        }
+    });
+    quote!(#(#attach)*)
 }
 
 fn field_type(kind: &Kind) -> TokenStream {
@@ -189,6 +223,34 @@ fn field_meta(field: &FieldDef) -> TokenStream {
     }}
 }
 
+fn many_to_many_meta(field: &ManyToManyDef) -> TokenStream {
+    let name = &field.name;
+    let target = &field.target;
+    let db_table = field.db_table.clone().unwrap_or_default();
+    let blank = field.blank.then(|| quote!(field.blank = true;));
+    let verbose_name = field
+        .verbose_name
+        .as_ref()
+        .map(|v| quote!(field.verbose_name = #v.to_owned();));
+    let help_text = field
+        .help_text
+        .as_ref()
+        .map(|v| quote!(field.help_text = #v.to_owned();));
+    quote! {{
+        let mut field = ::pony::db::models::FieldMeta::new(
+            #name,
+            ::pony::db::models::FieldType::ManyToManyField {
+                to: <#target as ::pony::db::Model>::KEY.to_owned(),
+                db_table: #db_table.to_owned(),
+            },
+        );
+        #blank
+        #verbose_name
+        #help_text
+        field
+    }}
+}
+
 /// `impl pony::db::Model`, with the metadata built once.
 fn meta(model: &ModelDef) -> TokenStream {
     let model_methods = model_methods(model);
@@ -198,7 +260,11 @@ fn meta(model: &ModelDef) -> TokenStream {
     let key = format!("{app}.{}", name.to_ascii_lowercase());
     let db_table = &model.db_table;
     let ordering = &model.ordering;
-    let fields = model.fields.iter().map(field_meta);
+    let fields = model
+        .fields
+        .iter()
+        .map(field_meta)
+        .chain(model.many_to_many.iter().map(many_to_many_meta));
     let verbose_name = model.verbose_name.as_ref().map(|v| {
         quote! {
             meta.verbose_name = #v.to_owned();
@@ -329,6 +395,7 @@ fn methods(model: &ModelDef) -> TokenStream {
     let now = (!auto_now.is_empty() || !auto_now_add.is_empty())
         .then(|| quote!(let __now = ::pony::db::support::now();));
     let insert_all = insert(model, &assignments(model, model.fields.iter()));
+    let attach = attach_links(model, &quote!(self));
     let insert_new = pk.is_auto().then(|| {
         let values = assignments(model, model.fields.iter().filter(|f| !f.primary_key));
         let insert = insert(model, &values);
@@ -337,6 +404,7 @@ fn methods(model: &ModelDef) -> TokenStream {
                 #(#auto_now_add)*
                 #insert
                 self.#pk_ident = ::pony::db::support::last_insert_id(conn)?;
+                #attach
                 return ::std::result::Result::Ok(self);
             }
         }
@@ -415,6 +483,7 @@ fn methods(model: &ModelDef) -> TokenStream {
                     #(#auto_now_add)*
                     #insert_all
                 }
+                #attach
                 ::std::result::Result::Ok(self)
             }
 
@@ -539,9 +608,10 @@ fn rows(model: &ModelDef) -> TokenStream {
             (#names, true) => __rows.then_order_by(#module::#column.desc()),
         }
     });
+    let links = model.many_to_many.iter().map(|f| &f.ident);
     quote! {
         fn blank() -> Self {
-            #ident { #(#blank,)* }
+            #ident { #(#blank,)* #(#links: ::std::default::Default::default(),)* }
         }
 
         fn select(conn: &mut #connection, query: &::pony::db::RowQuery) -> ::pony::Result<::std::vec::Vec<Self>> {
@@ -600,6 +670,19 @@ fn filtered(model: &ModelDef) -> TokenStream {
                 let __typed = <#ty as ::pony::db::FieldValue>::from_value(::std::clone::Clone::clone(__value))
                     .map_err(|error| ::pony::db::support::wrong_value(#name, #field_name, error))?;
                 __rows = __rows.filter(#module::#column.eq(__typed));
+            }
+        }
+    });
+    let filters_in = model.fields.iter().map(|field| {
+        let (names, column, ty, field_name) = (field_names(field), &field.column, &field.ty, &field.name);
+        quote! {
+            #names => {
+                let __typed = __values
+                    .iter()
+                    .map(|__value| <#ty as ::pony::db::FieldValue>::from_value(::std::clone::Clone::clone(__value)))
+                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
+                    .map_err(|error| ::pony::db::support::wrong_value(#name, #field_name, error))?;
+                __rows = __rows.filter(#module::#column.eq_any(__typed));
             }
         }
     });
@@ -663,6 +746,12 @@ fn filtered(model: &ModelDef) -> TokenStream {
             for (__name, __value) in &query.filters {
                 match __name.as_str() {
                     #(#filters)*
+                    __other => return ::std::result::Result::Err(::pony::db::support::no_such_field(#name, __other)),
+                }
+            }
+            for (__name, __values) in &query.filters_in {
+                match __name.as_str() {
+                    #(#filters_in)*
                     __other => return ::std::result::Result::Err(::pony::db::support::no_such_field(#name, __other)),
                 }
             }

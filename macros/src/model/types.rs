@@ -71,6 +71,11 @@ pub(crate) fn foreign_key_target(ty: &Type) -> Option<&Type> {
     type_argument(ty, "ForeignKey")
 }
 
+/// `ManyToMany<Tag>` → `Some(Tag)`: a relation kept in a link table, not a column.
+pub(crate) fn many_to_many_target(ty: &Type) -> Option<&Type> {
+    type_argument(ty, "ManyToMany")
+}
+
 /// `Wrapper<T>` → `Some(T)` when the type's last segment is `wrapper`.
 fn type_argument<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
     let Type::Path(path) = ty else { return None };
@@ -90,4 +95,4 @@ fn type_argument<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
 /// The message for a field type pony cannot store.
 pub(crate) const UNSUPPORTED: &str = "unsupported field type: pony models store bool, i32, i64, \
      f64, String, pony::db::Date, pony::db::DateTime, pony::db::ForeignKey<Model> and Option of \
-     these";
+     these, and pony::db::ManyToMany<Model>";

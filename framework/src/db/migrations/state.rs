@@ -20,12 +20,9 @@ pub fn model_key(app_label: &str, model_name: &str) -> String {
     format!("{app_label}.{}", model_name.to_lowercase())
 }
 
-/// The column a field gets when none is given: the name, plus `_id` for a foreign key.
+/// The column a field gets when none is given (see [`FieldType::default_column`]).
 pub fn default_column(name: &str, field_type: &FieldType) -> String {
-    match field_type {
-        FieldType::ForeignKey { .. } => format!("{name}_id"),
-        _ => name.to_owned(),
-    }
+    field_type.default_column(name)
 }
 
 impl ProjectState {
@@ -248,7 +245,7 @@ impl ProjectState {
         self.models.insert(new_key.clone(), model);
         for other in self.models.values_mut() {
             for field in &mut other.fields {
-                if let FieldType::ForeignKey { to, .. } = &mut field.field_type
+                if let Some(to) = field.field_type.related_model_mut()
                     && to.to_lowercase() == old_key
                 {
                     *to = new_key.clone();
@@ -270,12 +267,13 @@ impl ProjectState {
             .ok_or_else(|| fail(action, &format!("no such model {key}")))
     }
 
-    /// `(model key, field name)` of every foreign key pointing at `key`.
+    /// `(model key, field name)` of every relation (foreign key or many-to-many) pointing at
+    /// `key`.
     pub fn referrers(&self, key: &str) -> Vec<(String, String)> {
         let mut found = Vec::new();
         for (model_key, model) in &self.models {
             for field in &model.fields {
-                if let FieldType::ForeignKey { to, .. } = &field.field_type
+                if let Some(to) = field.field_type.related_model()
                     && to.to_lowercase() == key
                 {
                     found.push((model_key.clone(), field.name.clone()));
@@ -286,7 +284,7 @@ impl ProjectState {
     }
 
     fn check_target(&self, action: &str, field: &FieldMeta) -> Result<()> {
-        if let FieldType::ForeignKey { to, .. } = &field.field_type {
+        if let Some(to) = field.field_type.related_model() {
             let Some(target) = self.get_key(to) else {
                 let why = format!(
                     "{} refers to {to}, which does not exist (is a dependency on its app missing?)",
@@ -385,7 +383,7 @@ fn check_model(model: &ModelMeta) -> std::result::Result<(), String> {
         if earlier.iter().any(|f| f.name == field.name) {
             return Err(format!("two fields are named {}", field.name));
         }
-        if earlier.iter().any(|f| f.column == field.column) {
+        if field.has_column() && earlier.iter().any(|f| f.column == field.column) {
             return Err(format!("two fields use column {}", field.column));
         }
     }
@@ -405,6 +403,12 @@ fn check_model(model: &ModelMeta) -> std::result::Result<(), String> {
         }
         if let Some(missing) = fields.iter().find(|f| model.get_field(f).is_none()) {
             return Err(format!("{what} names {missing}, which is not a field"));
+        }
+        if let Some(link) = fields
+            .iter()
+            .find(|f| model.get_field(f).is_some_and(|f| !f.has_column()))
+        {
+            return Err(format!("{what} names {link}, a many-to-many field"));
         }
     }
     Ok(())

@@ -26,7 +26,8 @@ fn needs_default(field: &FieldMeta) -> bool {
         field.field_type,
         FieldType::DateField | FieldType::DateTimeField
     );
-    !field.null
+    field.has_column()
+        && !field.null
         && field.default.is_none()
         && !(field.blank && text)
         && !(date && (field.auto_now || field.auto_now_add))
@@ -64,7 +65,7 @@ impl Detector<'_> {
                 .filter(|f| old.get_field(&f.name).is_none())
             {
                 let found = removed.iter().position(|candidate| {
-                    candidate.column == added.column
+                    candidate.has_column() && candidate.column == added.column
                         || definition(candidate) == definition(added)
                             && self.questioner.ask_rename(
                                 &lower(&new),

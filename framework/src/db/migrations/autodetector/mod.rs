@@ -18,7 +18,7 @@ use super::graph::LATEST;
 use super::operations::Operation;
 use super::questioner::Questioner;
 use super::state::ProjectState;
-use crate::db::models::{FieldType, ModelMeta};
+use crate::db::models::ModelMeta;
 
 /// The new migrations, per app.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -108,7 +108,7 @@ fn check_target_state(to: &ProjectState) -> Result<()> {
             )));
         }
         for field in &model.fields {
-            if let FieldType::ForeignKey { to: target, .. } = &field.field_type
+            if let Some(target) = field.field_type.related_model()
                 && to.get_key(target).is_none()
             {
                 return Err(MigrationError::unsupported(format!(
@@ -181,10 +181,8 @@ fn referenced_apps(operation: &Operation) -> Vec<String> {
     };
     fields
         .into_iter()
-        .filter_map(|f| match &f.field_type {
-            FieldType::ForeignKey { to, .. } => to.split_once('.').map(|(app, _)| app.to_owned()),
-            _ => None,
-        })
+        .filter_map(|f| f.field_type.related_model())
+        .filter_map(|to| to.split_once('.').map(|(app, _)| app.to_owned()))
         .collect()
 }
 

@@ -6,7 +6,7 @@ use super::{Detector, by_hand};
 use crate::db::migrations::error::Result;
 use crate::db::migrations::operations::Operation;
 use crate::db::migrations::options::ModelOptions;
-use crate::db::models::{FieldMeta, FieldType, ModelMeta};
+use crate::db::models::{FieldMeta, ModelMeta};
 
 /// The model's fields sorted by name, with references to itself made neutral, so a
 /// renamed model compares equal to its old self.
@@ -14,7 +14,7 @@ fn comparable_fields(model: &ModelMeta) -> Vec<FieldMeta> {
     let key = model.key();
     let mut fields = model.fields.clone();
     for field in &mut fields {
-        if let FieldType::ForeignKey { to, .. } = &mut field.field_type
+        if let Some(to) = field.field_type.related_model_mut()
             && to.to_lowercase() == key
         {
             *to = "self".to_owned();
@@ -24,16 +24,15 @@ fn comparable_fields(model: &ModelMeta) -> Vec<FieldMeta> {
     fields
 }
 
-/// Foreign key targets of `model` other than itself.
+/// Relation targets of `model` other than itself.
 fn targets(model: &ModelMeta) -> BTreeSet<String> {
     let key = model.key();
     model
         .fields
         .iter()
-        .filter_map(|f| match &f.field_type {
-            FieldType::ForeignKey { to, .. } if to.to_lowercase() != key => Some(to.to_lowercase()),
-            _ => None,
-        })
+        .filter_map(|f| f.field_type.related_model())
+        .map(str::to_lowercase)
+        .filter(|to| *to != key)
         .collect()
 }
 
@@ -109,7 +108,11 @@ impl Detector<'_> {
             let waiting: Vec<FieldMeta> = model
                 .fields
                 .iter()
-                .filter(|f| matches!(&f.field_type, FieldType::ForeignKey { to, .. } if pending.contains(&to.to_lowercase())))
+                .filter(|f| {
+                    f.field_type
+                        .related_model()
+                        .is_some_and(|to| pending.contains(&to.to_lowercase()))
+                })
                 .cloned()
                 .collect();
             for field in &waiting {

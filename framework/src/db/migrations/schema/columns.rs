@@ -87,8 +87,11 @@ fn plain_type(backend: Backend, field_type: &FieldType) -> String {
         (FieldType::DateTimeField, Sqlite) => "datetime".to_owned(),
         (FieldType::DateTimeField, Postgres) => "timestamp".to_owned(),
         (FieldType::DateTimeField, Mysql) => "datetime(6)".to_owned(),
-        // Only reached for a foreign key without target, which `data_type` rules out.
-        (FieldType::ForeignKey { .. }, _) => "bigint".to_owned(),
+        // Not reached: `data_type` follows foreign keys to their target's type, and
+        // many-to-many fields have no column (their link table has foreign keys).
+        (FieldType::ForeignKey { .. } | FieldType::ManyToManyField { .. }, _) => {
+            "bigint".to_owned()
+        }
     }
 }
 

@@ -16,6 +16,7 @@ mod columns;
 mod derived;
 mod editor;
 mod inverse;
+mod links;
 mod mysql;
 mod names;
 mod postgres;
