@@ -232,11 +232,61 @@ fn every_change_keeps_the_data(backend: &str) {
         "the unique index refuses a duplicate"
     );
 
+    // A many-to-many field: its link table is created, renamed with the field, and dropped.
+    edit(
+        &shop.models(),
+        "    pub stock: i32,\n",
+        "    pub stock: i32,\n    pub tags: pony::db::ManyToMany<Tag>,\n",
+    );
+    shop.change("", &["+ Add field tags to product"], "0006_product_tags");
+    shop.query(
+        "INSERT INTO shop_product_tags (product_id, tag_id) \
+         SELECT p.id, t.id FROM shop_product p, shop_tag t WHERE p.title = 'pen'",
+    );
+    assert!(
+        shop.db
+            .query(
+                "INSERT INTO shop_product_tags (product_id, tag_id) \
+                 SELECT p.id, t.id FROM shop_product p, shop_tag t WHERE p.title = 'pen'"
+            )
+            .is_err(),
+        "a pair is linked once"
+    );
+    edit(&shop.models(), "pub tags:", "pub labels:");
+    shop.change(
+        "y\n",
+        &["~ Rename field tags on product to labels"],
+        "0007_rename_tags_product_labels",
+    );
+    assert_eq!(
+        shop.query(
+            "SELECT p.title, t.label FROM shop_product_labels l \
+             JOIN shop_product p ON p.id = l.product_id JOIN shop_tag t ON t.id = l.tag_id"
+        ),
+        "pen\toffice"
+    );
+    edit(
+        &shop.models(),
+        "    pub labels: pony::db::ManyToMany<Tag>,\n",
+        "",
+    );
+    shop.change(
+        "",
+        &["- Remove field labels from product"],
+        "0008_remove_product_labels",
+    );
+    assert!(
+        shop.db
+            .query("SELECT COUNT(*) FROM shop_product_labels")
+            .is_err(),
+        "the link table is gone"
+    );
+
     edit(&shop.models(), "    pub price: i32,\n", "");
     shop.change(
         "",
         &["- Remove field price from product"],
-        "0006_remove_product_price",
+        "0009_remove_product_price",
     );
     assert_eq!(
         shop.query("SELECT title, stock FROM shop_product WHERE title = 'pen'"),
@@ -248,7 +298,7 @@ fn every_change_keeps_the_data(backend: &str) {
         .find("#[derive(pony::Model, Debug, Clone)]\npub struct Tag")
         .unwrap()];
     std::fs::write(shop.models(), without_tag).unwrap();
-    shop.change("", &["- Delete model Tag"], "0007_delete_tag");
+    shop.change("", &["- Delete model Tag"], "0010_delete_tag");
     assert!(
         shop.db.query("SELECT COUNT(*) FROM shop_tag").is_err(),
         "the tag table is gone"
@@ -261,7 +311,7 @@ fn every_change_keeps_the_data(backend: &str) {
     assert_eq!(code, 0);
     assert!(out.contains("No migrations to apply."), "{out}");
     let (_, out, _) = shop.manage(&["showmigrations", "shop"], "");
-    assert!(out.contains(" [X] 0007_delete_tag"), "{out}");
+    assert!(out.contains(" [X] 0010_delete_tag"), "{out}");
 
     // And all the way back, and forwards again. (Undoing the removal of a NOT NULL column
     // without a default needs an empty table, as in Django.)
@@ -305,8 +355,8 @@ fn every_change_keeps_the_data(backend: &str) {
         })
         .collect();
     let all = outputs.concat();
-    for number in 1..=7 {
-        let applied = all.matches(&format!("Applying shop.000{number}_")).count();
+    for number in 1..=10 {
+        let applied = all.matches(&format!("Applying shop.{number:04}_")).count();
         assert_eq!(
             applied, 1,
             "migration {number} applied {applied} times:\n{all}"
