@@ -200,10 +200,7 @@ impl<M: Model<Pk = i64>> ManyToMany<M> {
     ) -> Result<()> {
         let (link, owner) = self.link()?;
         let names = Names::new(conn.backend(), &link);
-        let delete = format!(
-            "DELETE FROM {} WHERE {} = ",
-            names.table, names.source
-        );
+        let delete = format!("DELETE FROM {} WHERE {} = ", names.table, names.source);
         let and_target = format!(" AND {} = ", names.target);
         for id in rows.into_iter().map(|row| row.related_pk()) {
             sql::<Untyped>(&delete)
@@ -235,10 +232,7 @@ impl<M: Model<Pk = i64>> ManyToMany<M> {
     pub fn clear(&self, conn: &mut Connection) -> Result<()> {
         let (link, owner) = self.link()?;
         let names = Names::new(conn.backend(), &link);
-        let delete = format!(
-            "DELETE FROM {} WHERE {} = ",
-            names.table, names.source
-        );
+        let delete = format!("DELETE FROM {} WHERE {} = ", names.table, names.source);
         sql::<Untyped>(&delete)
             .bind::<BigInt, _>(owner)
             .execute(conn)?;
@@ -286,6 +280,9 @@ impl<M> fmt::Debug for ManyToMany<M> {
 /// The loaded rows, else an empty list.
 impl<M: Serialize> Serialize for ManyToMany<M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        self.loaded.as_deref().unwrap_or_default().serialize(serializer)
+        self.loaded
+            .as_deref()
+            .unwrap_or_default()
+            .serialize(serializer)
     }
 }

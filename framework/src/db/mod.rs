@@ -18,9 +18,9 @@ pub mod url;
 pub mod value;
 
 pub use connection::Connection;
+pub use many_to_many::ManyToMany;
 pub use models::{FieldMeta, FieldType, Model, ModelMeta};
 pub use pool::{Db, PooledConnection};
-pub use many_to_many::ManyToMany;
 pub use related::ForeignKey;
 pub use rows::{ModelHandle, Row, RowQuery};
 pub use url::{Backend, DatabaseUrl};

@@ -7,8 +7,8 @@ use syn::Lit;
 use syn::ext::IdentExt;
 
 use super::attrs::{Display, FieldDef, Kind, ManyToManyDef, ModelDef, Target};
-use super::types::RustKind;
 use super::relations::relations;
+use super::types::RustKind;
 
 pub(crate) fn expand_model(model: &ModelDef) -> TokenStream {
     let table = table(model);

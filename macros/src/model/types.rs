@@ -94,5 +94,5 @@ fn type_argument<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
 
 /// The message for a field type pony cannot store.
 pub(crate) const UNSUPPORTED: &str = "unsupported field type: pony models store bool, i32, i64, \
-     f64, String, pony::db::Date, pony::db::DateTime, pony::db::ForeignKey<Model> and Option of \
+     f64, String, pony::db::Date, pony::db::DateTime, pony::db::ForeignKey<Model>, Option of \
      these, and pony::db::ManyToMany<Model>";

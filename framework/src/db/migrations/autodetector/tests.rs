@@ -2,7 +2,7 @@ use super::*;
 use crate::db::migrations::error::ErrorKind;
 use crate::db::migrations::fixtures::{article, user};
 use crate::db::migrations::questioner::{FixedAnswers, NonInteractive};
-use crate::db::models::{DefaultValue, FieldMeta, OnDelete};
+use crate::db::models::{DefaultValue, FieldMeta, FieldType, OnDelete};
 
 fn state(models: &[ModelMeta]) -> ProjectState {
     ProjectState::from_models(models.iter().cloned())

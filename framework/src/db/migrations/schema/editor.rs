@@ -134,13 +134,7 @@ impl Change<'_> {
                 if !field.has_column() {
                     return Ok(Vec::new());
                 }
-                editor.alter_field(
-                    self,
-                    &columns_only(model),
-                    &after(model_name)?,
-                    old,
-                    field,
-                )
+                editor.alter_field(self, &columns_only(model), &after(model_name)?, old, field)
             }
             Operation::RenameField {
                 model_name,

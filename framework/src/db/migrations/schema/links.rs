@@ -24,7 +24,10 @@ pub(crate) fn columns_only(model: &ModelMeta) -> ModelMeta {
 pub(crate) fn link_model(source: &ModelMeta, field: &FieldMeta) -> Option<ModelMeta> {
     let to = field.field_type.related_model()?;
     let link = source.link(field)?;
-    let mut model = ModelMeta::new(&source.app_label, &format!("{}_{}", source.name, field.name));
+    let mut model = ModelMeta::new(
+        &source.app_label,
+        &format!("{}_{}", source.name, field.name),
+    );
     model.db_table = link.db_table;
     let foreign_key = |name: &str, to: &str| {
         FieldMeta::new(

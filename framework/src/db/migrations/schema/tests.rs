@@ -310,3 +310,64 @@ fn whole_migrations_undo_last_operation_first() {
         ]
     );
 }
+
+#[test]
+fn many_to_many_fields_bring_their_link_tables() {
+    let mut tags = FieldMeta::new(
+        "tags",
+        FieldType::ManyToManyField {
+            to: "auth.user".into(),
+            db_table: String::new(),
+        },
+    );
+    tags.blank = true;
+    let before = state();
+    let add = Operation::AddField {
+        model_name: "article".into(),
+        field: tags,
+        preserve_default: true,
+    };
+    for backend in Backend::ALL {
+        let sql = forwards(backend, &before, "articles", &add).unwrap();
+        assert!(
+            sql[0].starts_with(&format!(
+                "CREATE TABLE {}",
+                backend.quote("articles_article_tags")
+            )),
+            "{sql:?}"
+        );
+        assert!(sql[0].contains(&backend.quote("article_id")), "{sql:?}");
+        assert!(sql[0].contains(&backend.quote("user_id")), "{sql:?}");
+    }
+    let mut with_tags = before.clone();
+    with_tags.apply("articles", &add).unwrap();
+    let rename = Operation::RenameField {
+        model_name: "article".into(),
+        old_name: "tags".into(),
+        new_name: "labels".into(),
+    };
+    let sql = forwards(Backend::Postgres, &with_tags, "articles", &rename).unwrap();
+    assert_eq!(
+        sql[0],
+        "ALTER TABLE \"articles_article_tags\" RENAME TO \"articles_article_labels\""
+    );
+    let delete = Operation::DeleteModel {
+        name: "Article".into(),
+    };
+    let sql = forwards(Backend::Sqlite, &with_tags, "articles", &delete).unwrap();
+    assert_eq!(
+        sql,
+        [
+            "DROP TABLE \"articles_article_tags\"",
+            "DROP TABLE \"articles_article\""
+        ]
+    );
+    let to_column = Operation::AlterField {
+        model_name: "article".into(),
+        name: "tags".into(),
+        field: FieldMeta::new("tags", FieldType::IntegerField),
+        preserve_default: true,
+    };
+    let error = forwards(Backend::Sqlite, &with_tags, "articles", &to_column).unwrap_err();
+    assert!(error.to_string().contains("many-to-many"), "{error}");
+}
