@@ -196,14 +196,7 @@ fn field_meta(field: &FieldDef) -> TokenStream {
         let value = default_value(lit);
         quote!(field.default = Some(#value);)
     });
-    let verbose_name = field
-        .verbose_name
-        .as_ref()
-        .map(|v| quote!(field.verbose_name = #v.to_owned();));
-    let help_text = field
-        .help_text
-        .as_ref()
-        .map(|v| quote!(field.help_text = #v.to_owned();));
+    let labels = labels(field.verbose_name.as_ref(), field.help_text.as_ref());
     let choices = (!field.choices.is_empty()).then(|| {
         let pairs = field
             .choices
@@ -216,11 +209,17 @@ fn field_meta(field: &FieldDef) -> TokenStream {
         field.column = #column.to_owned();
         #(#flags)*
         #default
-        #verbose_name
-        #help_text
+        #labels
         #choices
         field
     }}
+}
+
+/// `field.verbose_name = …; field.help_text = …;` for the ones given.
+fn labels(verbose_name: Option<&String>, help_text: Option<&String>) -> TokenStream {
+    let verbose_name = verbose_name.map(|v| quote!(field.verbose_name = #v.to_owned();));
+    let help_text = help_text.map(|v| quote!(field.help_text = #v.to_owned();));
+    quote!(#verbose_name #help_text)
 }
 
 fn many_to_many_meta(field: &ManyToManyDef) -> TokenStream {
@@ -228,14 +227,7 @@ fn many_to_many_meta(field: &ManyToManyDef) -> TokenStream {
     let target = &field.target;
     let db_table = field.db_table.clone().unwrap_or_default();
     let blank = field.blank.then(|| quote!(field.blank = true;));
-    let verbose_name = field
-        .verbose_name
-        .as_ref()
-        .map(|v| quote!(field.verbose_name = #v.to_owned();));
-    let help_text = field
-        .help_text
-        .as_ref()
-        .map(|v| quote!(field.help_text = #v.to_owned();));
+    let labels = labels(field.verbose_name.as_ref(), field.help_text.as_ref());
     quote! {{
         let mut field = ::pony::db::models::FieldMeta::new(
             #name,
@@ -245,8 +237,7 @@ fn many_to_many_meta(field: &ManyToManyDef) -> TokenStream {
             },
         );
         #blank
-        #verbose_name
-        #help_text
+        #labels
         field
     }}
 }
