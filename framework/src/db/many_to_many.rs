@@ -124,6 +124,11 @@ impl Names {
             target: backend.quote(&link.target_column()),
         }
     }
+
+    /// `DELETE FROM "table" WHERE "source_id" = `, for the owner's key to follow.
+    fn delete_links(&self) -> String {
+        format!("DELETE FROM {} WHERE {} = ", self.table, self.source)
+    }
 }
 
 impl<M: Model<Pk = i64>> ManyToMany<M> {
@@ -200,7 +205,7 @@ impl<M: Model<Pk = i64>> ManyToMany<M> {
     ) -> Result<()> {
         let (link, owner) = self.link()?;
         let names = Names::new(conn.backend(), &link);
-        let delete = format!("DELETE FROM {} WHERE {} = ", names.table, names.source);
+        let delete = names.delete_links();
         let and_target = format!(" AND {} = ", names.target);
         for id in rows.into_iter().map(|row| row.related_pk()) {
             sql::<Untyped>(&delete)
@@ -232,7 +237,7 @@ impl<M: Model<Pk = i64>> ManyToMany<M> {
     pub fn clear(&self, conn: &mut Connection) -> Result<()> {
         let (link, owner) = self.link()?;
         let names = Names::new(conn.backend(), &link);
-        let delete = format!("DELETE FROM {} WHERE {} = ", names.table, names.source);
+        let delete = names.delete_links();
         sql::<Untyped>(&delete)
             .bind::<BigInt, _>(owner)
             .execute(conn)?;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::error::{MigrationError, Result};
 use super::operations::Operation;
 use super::options::{DisplayNames, default_table};
-use crate::db::models::{FieldMeta, FieldType, IndexMeta, ModelMeta};
+use crate::db::models::{FieldMeta, IndexMeta, ModelMeta};
 
 /// Every model of the project at one point of the migration history (Django's
 /// `ProjectState`), keyed by `app.model` in lower case.
@@ -18,11 +18,6 @@ pub struct ProjectState {
 /// `app.model` in lower case.
 pub fn model_key(app_label: &str, model_name: &str) -> String {
     format!("{app_label}.{}", model_name.to_lowercase())
-}
-
-/// The column a field gets when none is given (see [`FieldType::default_column`]).
-pub fn default_column(name: &str, field_type: &FieldType) -> String {
-    field_type.default_column(name)
 }
 
 impl ProjectState {
@@ -348,8 +343,8 @@ fn rename_field(model: &mut ModelMeta, old_name: &str, new_name: &str) {
     };
     for field in &mut model.fields {
         if field.name == old_name {
-            if field.column == default_column(old_name, &field.field_type) {
-                field.column = default_column(new_name, &field.field_type);
+            if field.column == field.field_type.default_column(old_name) {
+                field.column = field.field_type.default_column(new_name);
             }
             field.name = new_name.to_owned();
         }

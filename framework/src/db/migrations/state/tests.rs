@@ -1,6 +1,6 @@
 use super::*;
 use crate::db::migrations::fixtures::{article, state, user};
-use crate::db::models::{DefaultValue, OnDelete};
+use crate::db::models::{DefaultValue, FieldType, OnDelete};
 
 fn op_alter(name: &str, field: FieldMeta) -> Operation {
     Operation::AlterField {
